@@ -1,0 +1,137 @@
+//! D1–D7: whether a message produces a notification, checked in order; the
+//! first rule that applies is the reason reported.
+
+use super::content;
+use crate::model::{
+    ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings, Platform, PushLocale,
+    ReceiveOption, SessionState, SuppressReason,
+};
+use std::collections::HashMap;
+
+/// Per conversation type, per conversation id: the receive options set (D5).
+pub type ReceiveOptions = HashMap<ConversationType, HashMap<String, ReceiveOption>>;
+
+/// The state a render reads: everything but the message. Borrowed, so a render
+/// copies nothing it does not output.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderContext<'a> {
+    pub platform: Platform,
+    pub locale: PushLocale,
+    pub session: &'a SessionState,
+    pub settings: &'a OfflinePushSettings,
+    pub receive_options: &'a ReceiveOptions,
+    pub dnd: Option<&'a DoNotDisturbWindow>,
+}
+
+/// F1: the conversation a message belongs to: the sender for c2c, the group
+/// otherwise (empty when a group message arrives without its group).
+pub fn conversation_id(message: &IncomingMessage) -> &str {
+    match message.conversation_type {
+        ConversationType::C2c => &message.sender.user_id,
+        ConversationType::Group | ConversationType::System => {
+            message.group.as_ref().map_or("", |g| g.group_id.as_str())
+        }
+    }
+}
+
+/// D6: whether `timestamp` (unix seconds), in the device's local time, falls in
+/// `[start, start + duration)`, wrapping at midnight.
+pub fn in_dnd_window(window: &DoNotDisturbWindow, timestamp: i64) -> bool {
+    const DAY: i64 = 86_400;
+    let duration = i64::from(window.duration_seconds);
+    if duration <= 0 {
+        return false;
+    }
+    if duration >= DAY {
+        return true;
+    }
+    let local = timestamp.wrapping_add(i64::from(window.utc_offset_seconds));
+    let second_of_day = local.rem_euclid(DAY);
+    let since_start = (second_of_day - i64::from(window.start_seconds)).rem_euclid(DAY);
+    since_start < duration
+}
+
+/// D1–D7 in order. `Ok` carries the message content (C2) that D7 computed, so
+/// the render does not compute it twice.
+pub fn decide(ctx: &RenderContext<'_>, message: &IncomingMessage) -> Result<String, SuppressReason> {
+    // D1
+    match ctx.session {
+        SessionState::LoggedIn { .. } => {}
+        SessionState::LoggedOut => return Err(SuppressReason::LoggedOut),
+        SessionState::KickedOffline => return Err(SuppressReason::KickedOffline),
+    }
+    // D2
+    if message.conversation_type == ConversationType::System {
+        return Err(SuppressReason::SystemMessage);
+    }
+    // D3
+    if !ctx.settings.enabled {
+        return Err(SuppressReason::DisabledByReceiver);
+    }
+    // D4
+    if message.push_settings.as_ref().is_some_and(|s| !s.enabled) {
+        return Err(SuppressReason::DisabledBySender);
+    }
+    // D5
+    let option = ctx
+        .receive_options
+        .get(&message.conversation_type)
+        .and_then(|by_id| by_id.get(conversation_id(message)));
+    if matches!(
+        option,
+        Some(ReceiveOption::ReceiveNotNotify | ReceiveOption::NotReceive)
+    ) {
+        return Err(SuppressReason::Muted);
+    }
+    // D6
+    if ctx.dnd.is_some_and(|w| in_dnd_window(w, message.timestamp)) {
+        return Err(SuppressReason::DoNotDisturb);
+    }
+    // D7
+    let message_content = content::message_content(message, ctx.locale);
+    if message_content.is_empty() && content::description(message).is_none() {
+        return Err(SuppressReason::NothingToShow);
+    }
+    Ok(message_content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(start: i32, duration: i32, offset: i32) -> DoNotDisturbWindow {
+        DoNotDisturbWindow {
+            start_seconds: start,
+            duration_seconds: duration,
+            utc_offset_seconds: offset,
+        }
+    }
+
+    #[test]
+    fn d6_window_across_midnight_includes_start_excludes_end() {
+        // 22:00 for 8 hours, UTC.
+        let w = window(79_200, 28_800, 0);
+        assert!(in_dnd_window(&w, 79_200)); // 22:00 day 0
+        assert!(in_dnd_window(&w, 86_400 + 3_600)); // 01:00 day 1
+        assert!(in_dnd_window(&w, 86_400 + 21_599)); // 05:59:59
+        assert!(!in_dnd_window(&w, 86_400 + 21_600)); // 06:00, the exact end
+        assert!(!in_dnd_window(&w, 79_199));
+    }
+
+    #[test]
+    fn d6_offsets_move_the_local_clock_both_ways() {
+        let w = window(0, 3_600, -18_000); // 00:00–01:00 at UTC-5
+        assert!(in_dnd_window(&w, 18_000)); // 05:00 UTC is local midnight
+        assert!(!in_dnd_window(&w, 0));
+        let w = window(0, 3_600, 28_800); // at UTC+8
+        assert!(in_dnd_window(&w, -28_800)); // negative timestamps wrap too
+    }
+
+    #[test]
+    fn d6_zero_covers_nothing_and_a_full_day_everything() {
+        assert!(!in_dnd_window(&window(100, 0, 0), 100));
+        assert!(in_dnd_window(&window(100, 86_400, 0), 99));
+        assert!(in_dnd_window(&window(0, 86_400, 0), i64::MIN));
+        assert!(!in_dnd_window(&window(0, 3_600, 64_800), i64::MAX));
+    }
+}

@@ -1,0 +1,105 @@
+//! The whole notification: title (T1–T3), content (C1–C5), fields (F1–F5),
+//! sound (S1, S2), badge (B1) and notify mode (N1), after the decision (D1–D7).
+
+use super::decide::{conversation_id, decide, RenderContext};
+use super::validate::android_sound_if_valid;
+use super::{content, set};
+use crate::model::{
+    ConversationType, IncomingMessage, OfflinePushNotification, Platform, PushSound, RenderOutcome,
+};
+
+/// D1–D7, then the notification. A pure function of (state, message): the same
+/// input always gives the same output, and nothing in the message can make it fail.
+pub fn render(ctx: &RenderContext<'_>, message: &IncomingMessage) -> RenderOutcome {
+    match decide(ctx, message) {
+        Ok(message_content) => RenderOutcome::Show {
+            notification: notification(ctx, message, message_content),
+        },
+        Err(reason) => RenderOutcome::Suppress { reason },
+    }
+}
+
+fn notification(
+    ctx: &RenderContext<'_>,
+    message: &IncomingMessage,
+    message_content: String,
+) -> OfflinePushNotification {
+    let push = message.push_settings.as_ref();
+    let android = push.and_then(|p| p.android.as_ref());
+    let ios = push.and_then(|p| p.ios.as_ref());
+    let is_group = message.conversation_type == ConversationType::Group;
+    let group_name = message.group.as_ref().and_then(|g| set(&g.name));
+
+    OfflinePushNotification {
+        title: title(
+            ctx.platform,
+            message,
+            android.and_then(|a| set(&a.title)),
+            group_name,
+        ),
+        content: content::notification_content(message, message_content),
+        conversation_id: conversation_id(message).to_owned(),
+        conversation_type: message.conversation_type,
+        // F2
+        sender_id: message.sender.user_id.clone(),
+        // F3
+        sender_nickname: if is_group {
+            set(&message.sender.name_card)
+                .or_else(|| set(&message.sender.nickname))
+                .map(str::to_owned)
+        } else {
+            None
+        },
+        // F4
+        group_name: if is_group {
+            group_name.map(str::to_owned)
+        } else {
+            None
+        },
+        // F5
+        ext: push.and_then(|p| p.ext.clone()),
+        sound: match ctx.platform {
+            // S1
+            Platform::Android => {
+                let global = if is_group {
+                    &ctx.settings.group_sound
+                } else {
+                    &ctx.settings.c2c_sound
+                };
+                android
+                    .and_then(|a| android_sound_if_valid(&a.sound))
+                    .or_else(|| android_sound_if_valid(global))
+                    .map_or(PushSound::Default, |path| PushSound::Custom {
+                        path: path.to_owned(),
+                    })
+            }
+            // S2
+            Platform::Ios => match ios.and_then(|i| i.sound.as_ref()) {
+                Some(PushSound::Custom { path }) if path.is_empty() => PushSound::Default,
+                Some(sound) => sound.clone(),
+                None => PushSound::Default,
+            },
+        },
+        // B1
+        badge: ios.is_none_or(|i| i.badge_enabled),
+        // N1
+        notify_mode: android.and_then(|a| a.notify_mode).unwrap_or_default(),
+    }
+}
+
+/// T1 (c2c: the sender's user id), T2 (group: its name, else its id), T3 (on
+/// Android the message's own title wins; iOS ignores it).
+fn title(
+    platform: Platform,
+    message: &IncomingMessage,
+    android_title: Option<&str>,
+    group_name: Option<&str>,
+) -> String {
+    if let (Platform::Android, Some(t)) = (platform, android_title) {
+        return t.to_owned();
+    }
+    match message.conversation_type {
+        ConversationType::Group => group_name.unwrap_or_else(|| conversation_id(message)).to_owned(),
+        ConversationType::C2c | ConversationType::System => message.sender.user_id.clone(),
+    }
+}

@@ -1,0 +1,189 @@
+//! V2–V4: what the public API refuses, each with its typed error. Incoming
+//! network data never goes through these to raise: it is read with the lenient
+//! forms (`android_sound_if_valid`) and bad values count as unset.
+
+use super::{set, set_owned};
+use crate::error::{OfflinePushError, Result};
+use crate::model::{DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken};
+
+const ANDROID_RESOURCE: &str = "android.resource://";
+const SECONDS_PER_DAY: i32 = 86_400;
+/// The widest offset any time zone has ever used is under 15 hours; 18 hours is
+/// the bound ISO 8601 and java.time accept.
+const MAX_UTC_OFFSET_SECONDS: i32 = 18 * 3_600;
+
+/// V2: whether `uri` is an app-bundled sound, `android.resource://<package>/<path>`
+/// with a non-empty package and a non-empty path.
+pub fn is_bundled_android_sound(uri: &str) -> bool {
+    let Some(rest) = uri.strip_prefix(ANDROID_RESOURCE) else {
+        return false;
+    };
+    match rest.split_once('/') {
+        Some((package, path)) => !package.is_empty() && !path.is_empty() && !path.starts_with('/'),
+        None => false,
+    }
+}
+
+/// V2, strict form for what the app sets: an unset or empty sound is fine, a
+/// set one must be bundled.
+pub fn check_android_sound(field: &str, sound: Option<String>) -> Result<Option<String>> {
+    match set_owned(sound) {
+        None => Ok(None),
+        Some(uri) if is_bundled_android_sound(&uri) => Ok(Some(uri)),
+        Some(_) => Err(OfflinePushError::InvalidSound(format!(
+            "{field} must be an android.resource://<package>/<path> URI of a sound bundled with the app"
+        ))),
+    }
+}
+
+/// V2, lenient form for incoming data (RULES §4): an invalid sound counts as unset.
+pub fn android_sound_if_valid(sound: &Option<String>) -> Option<&str> {
+    set(sound).filter(|uri| is_bundled_android_sound(uri))
+}
+
+/// V2 on the receiver's global settings; returns them normalised (empty → unset).
+pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePushSettings> {
+    Ok(OfflinePushSettings {
+        enabled: settings.enabled,
+        c2c_sound: check_android_sound("c2c_sound", settings.c2c_sound)?,
+        group_sound: check_android_sound("group_sound", settings.group_sound)?,
+    })
+}
+
+/// V2 on the settings a sender attaches to a message; returns them normalised.
+pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<MessagePushSettings> {
+    let android = match settings.android {
+        Some(mut android) => {
+            android.title = set_owned(android.title);
+            android.sound = check_android_sound("android.sound", android.sound)?;
+            Some(android)
+        }
+        None => None,
+    };
+    let ios = settings.ios.map(|mut ios| {
+        if let Some(crate::model::PushSound::Custom { path }) = &ios.sound {
+            if path.is_empty() {
+                ios.sound = None;
+            }
+        }
+        ios
+    });
+    Ok(MessagePushSettings {
+        enabled: settings.enabled,
+        description: set_owned(settings.description),
+        ext: settings.ext,
+        android,
+        ios,
+    })
+}
+
+/// V3: a token must be non-empty and carry a business id other than 0. The
+/// message never includes the token.
+pub fn check_token(token: &OfflinePushToken) -> Result<()> {
+    if token.token.0.is_empty() {
+        return Err(OfflinePushError::InvalidToken("the token is empty".into()));
+    }
+    if token.business_id == 0 {
+        return Err(OfflinePushError::InvalidToken(
+            "the business id is 0; use the certificate id from the IM console".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// V4: start in 0..=86399, duration in 0..=86400, and a UTC offset a device can have.
+pub fn check_dnd(window: &DoNotDisturbWindow) -> Result<()> {
+    if !(0..SECONDS_PER_DAY).contains(&window.start_seconds) {
+        return Err(OfflinePushError::InvalidArgument(format!(
+            "do-not-disturb start must be within 0..=86399 seconds after midnight, got {}",
+            window.start_seconds
+        )));
+    }
+    if !(0..=SECONDS_PER_DAY).contains(&window.duration_seconds) {
+        return Err(OfflinePushError::InvalidArgument(format!(
+            "do-not-disturb duration must be within 0..=86400 seconds, got {}",
+            window.duration_seconds
+        )));
+    }
+    if !(-MAX_UTC_OFFSET_SECONDS..=MAX_UTC_OFFSET_SECONDS).contains(&window.utc_offset_seconds) {
+        return Err(OfflinePushError::InvalidArgument(format!(
+            "UTC offset must be within -64800..=64800 seconds, got {}",
+            window.utc_offset_seconds
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PushTokenValue, PushVendor};
+
+    #[test]
+    fn v2_accepts_only_bundled_resources() {
+        assert!(is_bundled_android_sound(
+            "android.resource://com.example/raw/ding"
+        ));
+        assert!(is_bundled_android_sound(
+            "android.resource://com.example/2131623936"
+        ));
+        for bad in [
+            "",
+            "android.resource://",
+            "android.resource:///raw/ding",
+            "android.resource://com.example",
+            "android.resource://com.example/",
+            "android.resource://com.example//x",
+            "file:///sdcard/ding.mp3",
+            "content://media/external/audio/1",
+            "https://example.com/ding.mp3",
+        ] {
+            assert!(!is_bundled_android_sound(bad), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn v2_global_settings_refuse_a_file_uri_and_empty_counts_as_unset() {
+        let bad = OfflinePushSettings {
+            c2c_sound: Some("file:///sdcard/a.mp3".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            check_global_settings(bad),
+            Err(OfflinePushError::InvalidSound(_))
+        ));
+        let empty = OfflinePushSettings {
+            group_sound: Some(String::new()),
+            ..Default::default()
+        };
+        assert_eq!(check_global_settings(empty).unwrap().group_sound, None);
+    }
+
+    #[test]
+    fn v3_token_errors_never_show_the_token() {
+        let token = OfflinePushToken {
+            vendor: PushVendor::Xiaomi,
+            token: PushTokenValue("secret-reg-id".into()),
+            business_id: 0,
+        };
+        let err = check_token(&token).unwrap_err();
+        assert!(matches!(err, OfflinePushError::InvalidToken(_)));
+        assert!(!err.to_string().contains("secret-reg-id"));
+        assert!(!format!("{token:?}").contains("secret-reg-id"));
+    }
+
+    #[test]
+    fn v4_bounds_are_inclusive_where_the_rule_says() {
+        let w = |start_seconds, duration_seconds| DoNotDisturbWindow {
+            start_seconds,
+            duration_seconds,
+            utc_offset_seconds: 0,
+        };
+        assert!(check_dnd(&w(0, 0)).is_ok());
+        assert!(check_dnd(&w(86_399, 86_400)).is_ok());
+        assert!(check_dnd(&w(86_400, 0)).is_err());
+        assert!(check_dnd(&w(-1, 0)).is_err());
+        assert!(check_dnd(&w(0, 86_401)).is_err());
+        assert!(check_dnd(&w(0, -1)).is_err());
+    }
+}
