@@ -1,1 +1,97 @@
-fn main() {}
+//! `render` against a baseline that only builds the output strings, side by
+//! side in one run (BENCHMARKS.md): `cargo bench -p offline-push --bench render`.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use offline_push::rules::decide::{ReceiveOptions, RenderContext};
+use offline_push::rules::render::render;
+use offline_push::*;
+
+fn group_message() -> IncomingMessage {
+    IncomingMessage {
+        conversation_type: ConversationType::Group,
+        sender: MessageSender {
+            user_id: "alice".into(),
+            nickname: Some("Alice".into()),
+            name_card: Some("Ally".into()),
+        },
+        group: Some(GroupInfo {
+            group_id: "g7".into(),
+            name: Some("Weekend hike".into()),
+        }),
+        elements: vec![
+            MessageElement::Text {
+                text: "look at this ".into(),
+            },
+            MessageElement::Image,
+        ],
+        push_settings: None,
+        timestamp: 1_700_000_000,
+    }
+}
+
+/// The baseline: the same output strings, built with no rule evaluated.
+fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
+    let group = m.group.as_ref().unwrap();
+    let mut content = String::new();
+    content.push_str(m.sender.name_card.as_deref().unwrap());
+    content.push_str(": ");
+    if let MessageElement::Text { text } = &m.elements[0] {
+        content.push_str(text);
+    }
+    content.push_str("[图片]");
+    OfflinePushNotification {
+        title: group.name.clone().unwrap(),
+        content,
+        conversation_id: group.group_id.clone(),
+        conversation_type: m.conversation_type,
+        sender_id: m.sender.user_id.clone(),
+        sender_nickname: m.sender.name_card.clone(),
+        group_name: group.name.clone(),
+        ext: None,
+        sound: PushSound::Default,
+        badge: true,
+        notify_mode: NotifyMode::Normal,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let message = group_message();
+    let session = SessionState::LoggedIn { user_id: "bob".into() };
+    let settings = OfflinePushSettings::default();
+    let receive_options = ReceiveOptions::new();
+    let dnd = DoNotDisturbWindow {
+        start_seconds: 79_200,
+        duration_seconds: 28_800,
+        utc_offset_seconds: 28_800,
+    };
+    let ctx = RenderContext {
+        platform: Platform::Android,
+        locale: PushLocale::ZhHans,
+        session: &session,
+        settings: &settings,
+        receive_options: &receive_options,
+        dnd: Some(&dnd),
+    };
+    let RenderOutcome::Show { notification } = render(&ctx, &message) else {
+        panic!("the benchmark message must produce a notification");
+    };
+    assert_eq!(notification, build_strings_only(&message), "baseline and render must agree");
+
+    let manager = OfflinePushManager::new(Platform::Android);
+    manager.login("bob".into()).unwrap();
+
+    let mut group = c.benchmark_group("render");
+    group.bench_function("baseline: build the output strings only", |b| {
+        b.iter(|| build_strings_only(black_box(&message)))
+    });
+    group.bench_function("rules::render (D1-D7, T, C, F, S, B, N)", |b| {
+        b.iter(|| render(black_box(&ctx), black_box(&message)))
+    });
+    group.bench_function("OfflinePushManager::render (lock + owned message)", |b| {
+        b.iter(|| manager.render(black_box(message.clone())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

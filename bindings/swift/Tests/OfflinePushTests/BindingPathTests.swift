@@ -1,0 +1,274 @@
+import Foundation
+import OfflinePush
+import XCTest
+
+/// The whole path from Swift through the generated package into the Rust core and
+/// back: every field type, an async call driven by the core's runtime, and a
+/// backend implemented here in Swift, including ones that throw.
+/// (The Swift twin of the Kotlin `BindingPathTest`.)
+final class BindingPathTests: XCTestCase {
+    private static let richMessage = IncomingMessage(
+        conversationType: .group,
+        sender: MessageSender(userId: "alice", nickname: "Alice 🐱", nameCard: nil),
+        group: GroupInfo(groupId: "g7", name: "团队"),
+        elements: [
+            .text(text: "hello "),
+            .sound(durationSeconds: 3),
+            .file(fileName: nil),
+            .image,
+            .location(description: "家"),
+            .custom(desc: "红包", data: Data([0, 1, 255, 127])),
+        ],
+        pushSettings: MessagePushSettings(
+            enabled: true,
+            description: nil,
+            ext: Data(#"{"k":1}"#.utf8),
+            android: AndroidPushSettings(
+                title: "Team",
+                sound: "android.resource://com.example.chat/raw/ding",
+                notifyMode: .custom
+            ),
+            ios: IosPushSettings(sound: .custom(path: "sounds/ding.caf"), badgeEnabled: false)
+        ),
+        timestamp: -1_700_000_000
+    )
+
+    // MARK: - records across the boundary
+
+    func testMessageWithEveryFieldTypeCrossesToRustAndBackUnchanged() throws {
+        let message = Self.richMessage
+        // Swift records are Equatable values (Data included), so the whole message
+        // compares at once; Kotlin has to compare its ByteArray fields apart.
+        XCTAssertEqual(try messageFromJson(json: messageToJson(message: message)), message)
+    }
+
+    func testNotificationCrossesToRustAndBackUnchanged() throws {
+        let notification = OfflinePushNotification(
+            title: "Team", content: "Ally: look [图片]", conversationId: "g7",
+            conversationType: .group, senderId: "alice", senderNickname: "Ally",
+            groupName: nil, ext: nil, sound: .silent, badge: false, notifyMode: .normal
+        )
+        XCTAssertEqual(try notificationFromJson(json: notificationToJson(notification: notification)), notification)
+    }
+
+    func testSettingsAndTokenSetInSwiftComeBackFromTheCore_V1() throws {
+        let manager = OfflinePushManager(platform: .android)
+        assertThrows(.NotLoggedIn, try manager.globalSettings())
+
+        try manager.login(userId: "bob")
+        let settings = OfflinePushSettings(
+            enabled: false, c2cSound: nil, groupSound: "android.resource://com.example.chat/raw/ding"
+        )
+        try manager.setGlobalSettings(settings: settings)
+        XCTAssertEqual(try manager.globalSettings(), settings)
+
+        let token = OfflinePushToken(vendor: .xiaomi, token: PushTokenSecret("reg-id-123"), businessId: 2_882_303_761)
+        try manager.setToken(token: token)
+        XCTAssertEqual(manager.token(), token)
+        XCTAssertEqual(manager.session(), .loggedIn(userId: "bob"))
+    }
+
+    func testRenderReturnsAnEnumOutcome_D1_C4_T2() throws {
+        let manager = OfflinePushManager(platform: .ios)
+        XCTAssertEqual(manager.render(message: Self.richMessage), .suppress(reason: .loggedOut))
+
+        try manager.login(userId: "bob")
+        switch manager.render(message: Self.richMessage) {
+        case .show(let notification):
+            XCTAssertEqual(notification.title, "团队")
+            XCTAssertEqual(notification.content, "Alice 🐱: hello [语音][文件][图片][位置][红包]")
+            XCTAssertEqual(notification.sound, .custom(path: "sounds/ding.caf"))
+        case .suppress(let reason):
+            XCTFail("expected a notification, got suppressed: \(reason)")
+        }
+    }
+
+    // MARK: - errors and secrets
+
+    func testErrorsAreOfflinePushErrorCasesWithClearMessages_V2_V3_V4() throws {
+        let manager = OfflinePushManager(platform: .android)
+        try manager.login(userId: "bob")
+
+        let sound = assertThrows(.InvalidSound, try manager.setGlobalSettings(
+            settings: OfflinePushSettings(enabled: true, c2cSound: "file:///sdcard/a.mp3", groupSound: nil)
+        ))
+        XCTAssertTrue(sound?.contains("android.resource://") ?? false, sound ?? "no message")
+
+        let token = assertThrows(.InvalidToken, try manager.setToken(
+            token: OfflinePushToken(vendor: .huawei, token: PushTokenSecret("secret-token"), businessId: 0)
+        ))
+        XCTAssertNotNil(token)
+        XCTAssertFalse(token?.contains("secret-token") ?? true, token ?? "")
+
+        assertThrows(.InvalidArgument, try manager.setDoNotDisturb(
+            window: DoNotDisturbWindow(startSeconds: 86_400, durationSeconds: 0, utcOffsetSeconds: 0)
+        ))
+    }
+
+    func testATokenNeverShowsInItsDescription() {
+        let secret = PushTokenSecret("fcm-secret-value")
+        let token = OfflinePushToken(vendor: .fcm, token: secret, businessId: 7)
+        // Every way Swift turns a value into text for a log line.
+        let renderings = [
+            secret.description,
+            secret.debugDescription,
+            String(describing: token),
+            "\(token)",
+            String(reflecting: token),
+        ]
+        for text in renderings {
+            XCTAssertFalse(text.contains("fcm-secret-value"), text)
+        }
+        XCTAssertEqual(token.token.value, "fcm-secret-value")
+    }
+
+    // MARK: - the async upload and a backend written in Swift
+
+    func testAsyncUploadCallsTheSwiftBackendAndRetriesATransientFailure() async throws {
+        let backend = ScriptedBackend { call in
+            if call <= 2 { throw PushBackendError.Transient(reason: "HTTP 503") }
+        }
+        try await managerWithToken(backend).uploadToken()
+        XCTAssertEqual(backend.calls, 3)
+        XCTAssertEqual(backend.uploaded?.userId, "bob")
+        XCTAssertEqual(backend.uploaded?.token.token, PushTokenSecret("hw-token"))
+    }
+
+    func testABackendThatKeepsFailingSurfacesAsBackendUnavailable() async throws {
+        let backend = ScriptedBackend { _ in throw PushBackendError.Transient(reason: "HTTP 503") }
+        await assertThrows(.BackendUnavailable, try await managerWithToken(backend).uploadToken())
+        XCTAssertEqual(backend.calls, 3, "max_attempts of the retry policy")
+        XCTAssertNil(backend.uploaded)
+    }
+
+    func testABackendThatThrowsRejectedIsNotRetried() async throws {
+        let backend = ScriptedBackend { _ in throw PushBackendError.Rejected(reason: "HTTP 403") }
+        let message = await assertThrows(.BackendRejected, try await managerWithToken(backend).uploadToken())
+        XCTAssertTrue(message?.contains("HTTP 403") ?? false, message ?? "no message")
+        XCTAssertEqual(backend.calls, 1)
+    }
+
+    func testABackendThatThrowsAnUnrelatedSwiftErrorIsRejectedNotRetried() async throws {
+        struct AppBug: Error {}
+        let backend = ScriptedBackend { _ in throw AppBug() }
+        await assertThrows(.BackendRejected, try await managerWithToken(backend).uploadToken())
+        XCTAssertEqual(backend.calls, 1)
+    }
+
+    private func managerWithToken(_ backend: PushBackend) throws -> OfflinePushManager {
+        let manager = OfflinePushManager(platform: .android)
+        try manager.login(userId: "bob")
+        try manager.setToken(token: OfflinePushToken(vendor: .huawei, token: PushTokenSecret("hw-token"), businessId: 1234))
+        manager.setBackend(backend: backend)
+        // Fast, so the retry tests take milliseconds.
+        try manager.setRetryPolicy(policy: RetryPolicy(maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5))
+        return manager
+    }
+}
+
+// MARK: - helpers
+
+/// A backend written in Swift: `script` gets the 1-based number of each call and
+/// throws to make that call fail. The core calls it from its own threads, so the
+/// state is behind a lock (hence `@unchecked Sendable`).
+private final class ScriptedBackend: PushBackend, @unchecked Sendable {
+    private let script: @Sendable (Int) throws -> Void
+    private let lock = NSLock()
+    private var callCount = 0
+    private var lastUpload: (userId: String, token: OfflinePushToken)?
+
+    init(_ script: @escaping @Sendable (Int) throws -> Void) {
+        self.script = script
+    }
+
+    var calls: Int { locked { callCount } }
+    var uploaded: (userId: String, token: OfflinePushToken)? { locked { lastUpload } }
+
+    func uploadToken(userId: String, token: OfflinePushToken) async throws {
+        let call = locked { () -> Int in
+            callCount += 1
+            return callCount
+        }
+        try script(call)
+        locked { lastUpload = (userId, token) }
+    }
+
+    // A synchronous helper: NSLock's lock()/unlock() may not be called directly
+    // from an async function under Swift 6's concurrency checking.
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+}
+
+/// The kinds of `OfflinePushError`, to say which one a test expects.
+private enum ErrorKind {
+    case NotLoggedIn, InvalidSound, InvalidToken, InvalidArgument, NotConfigured, BackendUnavailable, BackendRejected
+}
+
+private extension OfflinePushError {
+    var kind: ErrorKind {
+        switch self {
+        case .NotLoggedIn: return .NotLoggedIn
+        case .InvalidSound: return .InvalidSound
+        case .InvalidToken: return .InvalidToken
+        case .InvalidArgument: return .InvalidArgument
+        case .NotConfigured: return .NotConfigured
+        case .BackendUnavailable: return .BackendUnavailable
+        case .BackendRejected: return .BackendRejected
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .NotLoggedIn(let message), .InvalidSound(let message), .InvalidToken(let message),
+             .InvalidArgument(let message), .NotConfigured(let message), .BackendUnavailable(let message),
+             .BackendRejected(let message):
+            return message
+        }
+    }
+}
+
+/// Checks that `error` is an `OfflinePushError` of `kind`; returns its message.
+private func check(
+    _ error: Error?, is kind: ErrorKind, file: StaticString, line: UInt
+) -> String? {
+    guard let error else {
+        XCTFail("expected OfflinePushError.\(kind), nothing was thrown", file: file, line: line)
+        return nil
+    }
+    guard let pushError = error as? OfflinePushError, pushError.kind == kind else {
+        XCTFail("expected OfflinePushError.\(kind), got \(String(reflecting: error))", file: file, line: line)
+        return nil
+    }
+    return pushError.message
+}
+
+/// Asserts that `expression` throws `OfflinePushError` of `kind`; returns its message.
+@discardableResult
+private func assertThrows<T>(
+    _ kind: ErrorKind, _ expression: @autoclosure () throws -> T,
+    file: StaticString = #filePath, line: UInt = #line
+) -> String? {
+    do {
+        _ = try expression()
+        return check(nil, is: kind, file: file, line: line)
+    } catch {
+        return check(error, is: kind, file: file, line: line)
+    }
+}
+
+/// The async form of `assertThrows`.
+@discardableResult
+private func assertThrows<T>(
+    _ kind: ErrorKind, _ expression: @autoclosure () async throws -> T,
+    file: StaticString = #filePath, line: UInt = #line
+) async -> String? {
+    do {
+        _ = try await expression()
+        return check(nil, is: kind, file: file, line: line)
+    } catch {
+        return check(error, is: kind, file: file, line: line)
+    }
+}
