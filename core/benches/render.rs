@@ -56,7 +56,9 @@ fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
 
 fn bench(c: &mut Criterion) {
     let message = group_message();
-    let session = SessionState::LoggedIn { user_id: "bob".into() };
+    let session = SessionState::LoggedIn {
+        user_id: "bob".into(),
+    };
     let settings = OfflinePushSettings::default();
     let receive_options = ReceiveOptions::new();
     let dnd = DoNotDisturbWindow {
@@ -75,7 +77,11 @@ fn bench(c: &mut Criterion) {
     let RenderOutcome::Show { notification } = render(&ctx, &message) else {
         panic!("the benchmark message must produce a notification");
     };
-    assert_eq!(notification, build_strings_only(&message), "baseline and render must agree");
+    assert_eq!(
+        notification,
+        build_strings_only(&message),
+        "baseline and render must agree"
+    );
 
     let manager = OfflinePushManager::new(Platform::Android);
     manager.login("bob".into()).unwrap();

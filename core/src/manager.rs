@@ -114,6 +114,11 @@ impl OfflinePushManager {
         self.state.write().session = SessionState::KickedOffline;
     }
 
+    /// Whether a user is signed in (cheap: no allocation).
+    pub fn is_logged_in(&self) -> bool {
+        matches!(self.state.read().session, SessionState::LoggedIn { .. })
+    }
+
     /// Where the session stands.
     pub fn session(&self) -> SessionState {
         self.state.read().session.clone()

@@ -1,0 +1,85 @@
+package org.offlinepush.bench
+
+import org.offlinepush.ConversationType
+import org.offlinepush.GroupInfo
+import org.offlinepush.IncomingMessage
+import org.offlinepush.MessageElement
+import org.offlinepush.MessageSender
+import org.offlinepush.OfflinePushManager
+import org.offlinepush.Platform
+import org.offlinepush.RenderOutcome
+
+/**
+ * The cost of a crossing from Kotlin (BENCHMARKS.md), measured side by side in
+ * one run: `render` through the package, a bare no-argument call, `renderBatch`
+ * per message, and the same few rules written directly in Kotlin.
+ *
+ * Each figure is the median over [ROUNDS] rounds of the mean time per call in
+ * the round, after a warm-up that lets the JIT compile everything.
+ */
+private const val ROUNDS = 7
+private const val BATCH = 100
+
+private fun message(i: Int) = IncomingMessage(
+    conversationType = ConversationType.GROUP,
+    sender = MessageSender(userId = "alice", nickname = "Alice", nameCard = "Ally"),
+    group = GroupInfo(groupId = "g7", name = "Weekend hike"),
+    elements = listOf(MessageElement.Text("look at this $i "), MessageElement.Image),
+    timestamp = 1_700_000_000L + i,
+)
+
+/** T2 and C1/C2/C4 for this message shape, written directly in Kotlin: the baseline. */
+private fun nativeRender(m: IncomingMessage): Pair<String, String> {
+    val title = m.group?.name?.takeIf { it.isNotEmpty() } ?: m.group?.groupId ?: ""
+    val name = m.sender.nameCard?.takeIf { it.isNotEmpty() }
+        ?: m.sender.nickname?.takeIf { it.isNotEmpty() } ?: m.sender.userId
+    val content = buildString {
+        append(name).append(": ")
+        for (e in m.elements) {
+            when (e) {
+                is MessageElement.Text -> append(e.text)
+                is MessageElement.Image -> append("[图片]")
+                else -> {}
+            }
+        }
+    }
+    return title to content
+}
+
+/** Median over rounds of nanoseconds per call; [body] returns a number to consume. */
+private inline fun measure(callsPerRound: Int, body: (Int) -> Int): Double {
+    var sink = 0L
+    repeat(callsPerRound) { sink += body(it) } // warm-up
+    val perCall = DoubleArray(ROUNDS) {
+        val start = System.nanoTime()
+        repeat(callsPerRound) { sink += body(it) }
+        (System.nanoTime() - start).toDouble() / callsPerRound
+    }
+    perCall.sort()
+    if (sink == 42L) println() // consumes every result so the JIT cannot drop the work
+    return perCall[ROUNDS / 2]
+}
+
+private fun outcomeSize(o: RenderOutcome): Int = when (o) {
+    is RenderOutcome.Show -> o.notification.content.length + o.notification.title.length
+    is RenderOutcome.Suppress -> 1
+}
+
+fun main(args: Array<String>) {
+    val calls = args.firstOrNull()?.toInt() ?: 20_000
+    val manager = OfflinePushManager(Platform.ANDROID)
+    manager.login("bob")
+    val messages = List(BATCH) { message(it) }
+    check(manager.render(messages[0]) is RenderOutcome.Show)
+
+    val nativeNs = measure(calls * 50) { i -> nativeRender(messages[i % BATCH]).let { it.first.length + it.second.length } }
+    val bareNs = measure(calls) { if (manager.isLoggedIn()) 1 else 0 }
+    val renderNs = measure(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) }
+    val batchNs = measure(calls / BATCH) { manager.renderBatch(messages).sumOf(::outcomeSize) } / BATCH
+
+    println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS, median ns per call")
+    println("kotlin-bench: native Kotlin rules (baseline)  %10.1f ns  1.0x".format(nativeNs))
+    println("kotlin-bench: bare call isLoggedIn()          %10.1f ns  %.1fx".format(bareNs, bareNs / nativeNs))
+    println("kotlin-bench: render(message)                 %10.1f ns  %.1fx".format(renderNs, renderNs / nativeNs))
+    println("kotlin-bench: renderBatch(100), per message   %10.1f ns  %.1fx".format(batchNs, batchNs / nativeNs))
+}
