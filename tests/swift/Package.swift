@@ -22,5 +22,11 @@ let package = Package(
             dependencies: [.product(name: "OfflinePush", package: "OfflinePush")],
             path: "Sources/swift-vectors"
         ),
+        // The crossing-cost benchmark of BENCHMARKS.md (`./dev bench`).
+        .executableTarget(
+            name: "swift-bench",
+            dependencies: [.product(name: "OfflinePush", package: "OfflinePush")],
+            path: "Sources/swift-bench"
+        ),
     ]
 )

@@ -19,6 +19,10 @@ pub fn render(ctx: &RenderContext<'_>, message: &IncomingMessage) -> RenderOutco
     }
 }
 
+/// The notification for a message D1–D7 let through: F2 (sender id), F3 (group
+/// nickname), F4 (group name), F5 (ext), S1 (Android sound: message, then global,
+/// then default; an invalid incoming sound counts as unset), S2 (iOS sound), B1
+/// (badge, true when unset) and N1 (notify mode, normal when unset).
 fn notification(
     ctx: &RenderContext<'_>,
     message: &IncomingMessage,

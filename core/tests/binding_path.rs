@@ -1,0 +1,209 @@
+//! The Rust side of the binding path (the Kotlin and Swift twins are
+//! BindingPathTest.kt and BindingPathTests.swift): records through the core and
+//! back unchanged, the async upload on tokio, a backend implemented here,
+//! including one that fails; and the 16 KB page alignment of the built library.
+
+use offline_push::*;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+fn rich_message() -> IncomingMessage {
+    IncomingMessage {
+        conversation_type: ConversationType::Group,
+        sender: MessageSender {
+            user_id: "alice".into(),
+            nickname: Some("Alice 🐱".into()),
+            name_card: None,
+        },
+        group: Some(GroupInfo {
+            group_id: "g7".into(),
+            name: Some("团队".into()),
+        }),
+        elements: vec![
+            MessageElement::Text {
+                text: "hello ".into(),
+            },
+            MessageElement::Sound { duration_seconds: 3 },
+            MessageElement::File { file_name: None },
+            MessageElement::Image,
+            MessageElement::Location {
+                description: Some("家".into()),
+            },
+            MessageElement::Custom {
+                desc: Some("红包".into()),
+                data: Some(vec![0, 1, 255]),
+            },
+        ],
+        push_settings: Some(MessagePushSettings {
+            enabled: true,
+            description: None,
+            ext: Some(b"{\"k\":1}".to_vec()),
+            android: Some(AndroidPushSettings {
+                title: Some("Team".into()),
+                sound: Some("android.resource://com.example.chat/raw/ding".into()),
+                notify_mode: Some(NotifyMode::Custom),
+            }),
+            ios: Some(IosPushSettings {
+                sound: Some(PushSound::Custom {
+                    path: "sounds/ding.caf".into(),
+                }),
+                badge_enabled: false,
+            }),
+        }),
+        timestamp: -1_700_000_000,
+    }
+}
+
+#[test]
+fn a_message_with_every_field_type_round_trips() {
+    let message = rich_message();
+    assert_eq!(
+        message_from_json(&message_to_json(message.clone())).unwrap(),
+        message
+    );
+}
+
+#[test]
+fn bad_json_is_a_typed_error_not_a_panic() {
+    let err = message_from_json("{\"conversation_type\": \"c2c\"").unwrap_err();
+    assert!(matches!(err, OfflinePushError::InvalidArgument(_)), "{err:?}");
+    assert!(notification_from_json("[]").is_err());
+}
+
+#[test]
+fn v2_the_sender_side_validator_refuses_a_file_sound_and_normalises_empty_strings() {
+    let mut settings = rich_message().push_settings.unwrap();
+    let checked = validate_message_push_settings(settings.clone()).unwrap();
+    assert_eq!(checked, settings);
+
+    settings.description = Some(String::new());
+    settings.android.as_mut().unwrap().title = Some(String::new());
+    let checked = validate_message_push_settings(settings.clone()).unwrap();
+    assert_eq!(checked.description, None);
+    assert_eq!(checked.android.unwrap().title, None);
+
+    settings.android.as_mut().unwrap().sound = Some("file:///sdcard/ding.mp3".into());
+    let err = validate_message_push_settings(settings).unwrap_err();
+    assert!(matches!(err, OfflinePushError::InvalidSound(_)), "{err:?}");
+}
+
+/// A backend written in Rust: fails transiently `failures_first` times, then succeeds.
+struct FlakyBackend {
+    failures_first: u32,
+    calls: AtomicU32,
+    uploaded: parking_lot::Mutex<Option<(String, OfflinePushToken)>>,
+}
+
+#[async_trait::async_trait]
+impl PushBackend for FlakyBackend {
+    async fn upload_token(&self, user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError> {
+        if self.calls.fetch_add(1, Ordering::SeqCst) < self.failures_first {
+            return Err(PushBackendError::Transient {
+                reason: "HTTP 503".into(),
+            });
+        }
+        *self.uploaded.lock() = Some((user_id, token));
+        Ok(())
+    }
+}
+
+fn manager_with(backend: Arc<dyn PushBackend>) -> Arc<OfflinePushManager> {
+    let manager = OfflinePushManager::new(Platform::Android);
+    manager.login("bob".into()).unwrap();
+    let token = OfflinePushToken {
+        vendor: PushVendor::Huawei,
+        token: PushTokenValue("hw-token".into()),
+        business_id: 1234,
+    };
+    manager.set_token(token).unwrap();
+    manager.set_backend(backend);
+    manager
+        .set_retry_policy(RetryPolicy {
+            max_attempts: 3,
+            initial_delay_ms: 1,
+            max_delay_ms: 5,
+        })
+        .unwrap();
+    manager
+}
+
+#[tokio::test]
+async fn the_async_upload_retries_a_transient_failure() {
+    let backend = Arc::new(FlakyBackend {
+        failures_first: 2,
+        calls: AtomicU32::new(0),
+        uploaded: parking_lot::Mutex::new(None),
+    });
+    manager_with(backend.clone()).upload_token().await.unwrap();
+    assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
+    let (user, token) = backend.uploaded.lock().clone().unwrap();
+    assert_eq!(user, "bob");
+    assert_eq!(token.token, PushTokenValue("hw-token".into()));
+}
+
+#[tokio::test]
+async fn a_backend_that_keeps_failing_is_backend_unavailable() {
+    let backend = Arc::new(FlakyBackend {
+        failures_first: 100,
+        calls: AtomicU32::new(0),
+        uploaded: parking_lot::Mutex::new(None),
+    });
+    let err = manager_with(backend.clone()).upload_token().await.unwrap_err();
+    assert!(matches!(err, OfflinePushError::BackendUnavailable(_)), "{err:?}");
+    assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn uploading_needs_a_login_a_token_and_a_backend() {
+    let manager = OfflinePushManager::new(Platform::Ios);
+    assert!(matches!(
+        manager.upload_token().await,
+        Err(OfflinePushError::NotLoggedIn(_))
+    ));
+    manager.login("bob".into()).unwrap();
+    assert!(matches!(
+        manager.upload_token().await,
+        Err(OfflinePushError::NotConfigured(_))
+    ));
+    let token = OfflinePushToken {
+        vendor: PushVendor::Apns,
+        token: PushTokenValue("apns".into()),
+        business_id: 9,
+    };
+    manager.set_token(token).unwrap();
+    assert!(matches!(
+        manager.upload_token().await,
+        Err(OfflinePushError::NotConfigured(_))
+    ));
+}
+
+/// Android 15+ devices with 16 KB pages refuse libraries aligned for 4 KB: every
+/// LOAD segment of the built library must be aligned to at least 16 KB
+/// (`.cargo/config.toml`). Checks the library `./dev build` made.
+#[test]
+fn the_shared_library_is_linked_for_16_kb_pages() {
+    let profile_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(|p| p.to_path_buf()))
+        .expect("the test binary lives in target/<profile>/deps");
+    let lib = profile_dir.join("liboffline_push.so");
+    assert!(
+        lib.exists(),
+        "{} is missing: run ./dev build first",
+        lib.display()
+    );
+    let out = std::process::Command::new("readelf")
+        .args(["-lW"])
+        .arg(&lib)
+        .output()
+        .expect("readelf (binutils) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let aligns: Vec<u64> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("LOAD"))
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).unwrap())
+        .collect();
+    assert!(!aligns.is_empty(), "no LOAD segments in readelf output:\n{text}");
+    assert!(aligns.iter().all(|&a| a >= 16_384), "LOAD alignments {aligns:x?}");
+}

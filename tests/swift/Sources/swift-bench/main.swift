@@ -1,0 +1,85 @@
+// swift-bench: the cost of a crossing from Swift (BENCHMARKS.md), side by side in
+// one run: `render` through the package, a bare no-argument call, `renderBatch`
+// per message, and the same few rules written directly in Swift.
+//
+// Each figure is the median over `rounds` rounds of the mean time per call in the
+// round, after a warm-up round. Build with `-c release`.
+
+import Foundation
+import OfflinePush
+
+let rounds = 7
+let batch = 100
+
+func message(_ i: Int) -> IncomingMessage {
+    IncomingMessage(
+        conversationType: .group,
+        sender: MessageSender(userId: "alice", nickname: "Alice", nameCard: "Ally"),
+        group: GroupInfo(groupId: "g7", name: "Weekend hike"),
+        elements: [.text(text: "look at this \(i) "), .image],
+        timestamp: 1_700_000_000 + Int64(i)
+    )
+}
+
+/// T2 and C1/C2/C4 for this message shape, written directly in Swift: the baseline.
+func nativeRender(_ m: IncomingMessage) -> (String, String) {
+    func set(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+    let title = set(m.group?.name) ?? m.group?.groupId ?? ""
+    let name = set(m.sender.nameCard) ?? set(m.sender.nickname) ?? m.sender.userId
+    var content = name + ": "
+    for element in m.elements {
+        switch element {
+        case .text(let text): content += text
+        case .image: content += "[图片]"
+        default: break
+        }
+    }
+    return (title, content)
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// Median over rounds of nanoseconds per call; `body` returns a number to consume.
+func measure(_ calls: Int, _ body: (Int) -> Int) -> Double {
+    var sink = 0
+    for i in 0..<calls { sink &+= body(i) }  // warm-up
+    var perCall: [Double] = []
+    for _ in 0..<rounds {
+        let start = now()
+        for i in 0..<calls { sink &+= body(i) }
+        perCall.append(Double(now() - start) / Double(calls))
+    }
+    if sink == 42 { print("") }  // consumes every result so the optimizer keeps the work
+    return perCall.sorted()[rounds / 2]
+}
+
+func size(_ outcome: RenderOutcome) -> Int {
+    switch outcome {
+    case .show(let n): return n.title.utf8.count + n.content.utf8.count
+    case .suppress: return 1
+    }
+}
+
+let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
+let manager = OfflinePushManager(platform: .android)
+try manager.login(userId: "bob")
+let messages = (0..<batch).map(message)
+
+let nativeNs = measure(calls * 10) { i in
+    let (title, content) = nativeRender(messages[i % batch])
+    return title.utf8.count + content.utf8.count
+}
+let bareNs = measure(calls) { _ in manager.isLoggedIn() ? 1 : 0 }
+let renderNs = measure(calls) { i in size(manager.render(message: messages[i % batch])) }
+let batchNs = measure(max(calls / batch, 1)) { _ in manager.renderBatch(messages: messages).reduce(0) { $0 + size($1) } }
+    / Double(batch)
+
+func line(_ label: String, _ ns: Double) -> String {
+    label.padding(toLength: 40, withPad: " ", startingAt: 0)
+        + String(format: "%10.1f ns  %.1fx", ns, ns / nativeNs)
+}
+print("swift-bench: calls per round: \(calls), rounds: \(rounds), median ns per call")
+print("swift-bench: " + line("native Swift rules (baseline)", nativeNs))
+print("swift-bench: " + line("bare call isLoggedIn()", bareNs))
+print("swift-bench: " + line("render(message)", renderNs))
+print("swift-bench: " + line("renderBatch(100), per message", batchNs))
