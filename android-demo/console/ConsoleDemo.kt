@@ -1,5 +1,6 @@
 package org.offlinepush.demo
 
+import org.offlinepush.AndroidPushSettings
 import org.offlinepush.ConversationType
 import org.offlinepush.DoNotDisturbWindow
 import org.offlinepush.GroupInfo
@@ -11,8 +12,8 @@ import org.offlinepush.OfflinePushManager
 import org.offlinepush.OfflinePushNotification
 import org.offlinepush.OfflinePushSettings
 import org.offlinepush.Platform
+import org.offlinepush.PushSound
 import org.offlinepush.RenderOutcome
-import org.offlinepush.AndroidPushSettings
 
 /**
  * The console demo (until the Android demo app lands): what an Android app does
@@ -63,5 +64,12 @@ private fun printOutcome(outcome: RenderOutcome) = when (outcome) {
 private fun printNotification(n: OfflinePushNotification) {
     println("  notification: title=\"${n.title}\" content=\"${n.content}\"")
     println("    conversation=${n.conversationType}/${n.conversationId} sender=${n.senderId} nickname=${n.senderNickname}")
-    println("    sound=${n.sound} badge=${n.badge} notifyMode=${n.notifyMode}")
+    println("    sound=${describe(n.sound)} badge=${n.badge} notifyMode=${n.notifyMode}")
+}
+
+// The generated `object` variants (Default, Silent) have no readable toString.
+private fun describe(sound: PushSound) = when (sound) {
+    is PushSound.Custom -> "custom(${sound.path})"
+    PushSound.Default -> "default"
+    PushSound.Silent -> "silent"
 }
