@@ -125,12 +125,12 @@ impl OfflinePushManager {
     }
 
     /// Sets the signed-in user's global settings (seed §2.1). V1: needs a
-    /// signed-in user. V2: sounds must be app-bundled resources. Empty strings
+    /// signed-in user (checked first). V2: sounds must be app-bundled resources. Empty strings
     /// are stored as unset.
     pub fn set_global_settings(&self, settings: OfflinePushSettings) -> Result<()> {
-        let settings = validate::check_global_settings(settings)?;
         let mut state = self.state.write();
         let user_id = state.user_id()?.to_owned();
+        let settings = validate::check_global_settings(settings)?;
         state.settings_by_user.insert(user_id, settings);
         Ok(())
     }
@@ -226,11 +226,11 @@ impl OfflinePushManager {
     }
 
     /// Stores the device's vendor token (seed §4.5, §5.5). V1: needs a signed-in
-    /// user. V3: the token must be non-empty with a business id other than 0.
+    /// user (checked first). V3: the token must be non-empty with a business id other than 0.
     pub fn set_token(&self, token: OfflinePushToken) -> Result<()> {
-        validate::check_token(&token)?;
         let mut state = self.state.write();
         state.user_id()?;
+        validate::check_token(&token)?;
         state.token = Some(token);
         Ok(())
     }

@@ -290,12 +290,28 @@ private fun conversationType(s: String): ConversationType = when (s) {
     else -> fail("unknown conversation type ${quoted(s)}")
 }
 
-private fun sound(value: JsonElement): PushSound = when (value.stringOrNull()) {
+/** An iOS sound: "default", "silent", {"custom": path}, or a bare path. */
+private fun sound(value: JsonElement): PushSound = when (val text = value.stringOrNull()) {
     "default" -> PushSound.Default
     "silent" -> PushSound.Silent
-    else ->
+    null ->
         if (value is JsonObject) PushSound.Custom(path = value.objectOf("sound", setOf("custom")).reqStr("custom"))
         else fail("unknown sound $value")
+    else -> PushSound.Custom(path = text)
+}
+
+/**
+ * An Android sound (global or a message's): a URI string, {"custom": uri}, or "default",
+ * which is the system default, that is unset. Anything else (even "silent") is passed on
+ * as it is, for the rules to accept or refuse (V2).
+ */
+private fun JsonObject.androidSound(key: String): String? {
+    val value = present(key) ?: return null
+    return when (val text = value.stringOrNull()) {
+        "default" -> null
+        null -> if (value is JsonObject) value.objectOf(key, setOf("custom")).reqStr("custom") else fail("$key must be a sound")
+        else -> text
+    }
 }
 
 private fun notifyMode(s: String): NotifyMode = when (s) {
@@ -339,8 +355,8 @@ private fun globalSettings(value: JsonElement): OfflinePushSettings {
     val g = value.objectOf("global_settings", setOf("enabled", "c2c_sound", "group_sound"))
     return OfflinePushSettings(
         enabled = g.optBool("enabled", true),
-        c2cSound = g.optStr("c2c_sound"),
-        groupSound = g.optStr("group_sound"),
+        c2cSound = g.androidSound("c2c_sound"),
+        groupSound = g.androidSound("group_sound"),
     )
 }
 
@@ -425,7 +441,7 @@ private fun pushSettings(value: JsonElement): MessagePushSettings {
         val a = v.objectOf("android", setOf("title", "sound", "notify_mode"))
         AndroidPushSettings(
             title = a.optStr("title"),
-            sound = a.optStr("sound"),
+            sound = a.androidSound("sound"),
             notifyMode = a.optStr("notify_mode")?.let(::notifyMode),
         )
     }

@@ -151,14 +151,29 @@ fn conversation_type(s: &str) -> Check<ConversationType> {
     }
 }
 
+/// An iOS sound: `"default"`, `"silent"`, `{"custom": path}`, or a bare path.
 fn sound(value: &Value) -> Check<PushSound> {
     match value {
         Value::String(s) if s == "default" => Ok(PushSound::Default),
         Value::String(s) if s == "silent" => Ok(PushSound::Silent),
+        Value::String(path) => Ok(PushSound::Custom { path: path.clone() }),
         Value::Object(_) => Ok(PushSound::Custom {
             path: req_str(object(value, "sound", &["custom"])?, "custom")?,
         }),
         _ => Err(format!("unknown sound {value}")),
+    }
+}
+
+/// An Android sound (global or a message's): a URI string, `{"custom": uri}`, or
+/// `"default"`, which is the system default, that is unset. Anything else (even
+/// `"silent"`) is passed on as it is, for the rules to accept or refuse (V2).
+fn android_sound(map: &Obj, key: &str) -> Check<Option<String>> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s == "default" => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v @ Value::Object(_)) => Ok(Some(req_str(object(v, key, &["custom"])?, "custom")?)),
+        Some(_) => Err(format!("{key} must be a sound")),
     }
 }
 
@@ -193,8 +208,8 @@ fn apply_state(case: &Obj, manager: &OfflinePushManager) -> Check<Result<(), Off
         let g = object(v, "global_settings", &["enabled", "c2c_sound", "group_sound"])?;
         let settings = OfflinePushSettings {
             enabled: opt_bool(g, "enabled", true)?,
-            c2c_sound: opt_str(g, "c2c_sound")?,
-            group_sound: opt_str(g, "group_sound")?,
+            c2c_sound: android_sound(g, "c2c_sound")?,
+            group_sound: android_sound(g, "group_sound")?,
         };
         if let Err(e) = manager.set_global_settings(settings) {
             return Ok(Err(e));
@@ -329,7 +344,7 @@ fn push_settings(value: &Value) -> Check<MessagePushSettings> {
             let a = object(v, "android", &["title", "sound", "notify_mode"])?;
             Some(AndroidPushSettings {
                 title: opt_str(a, "title")?,
-                sound: opt_str(a, "sound")?,
+                sound: android_sound(a, "sound")?,
                 notify_mode: opt_str(a, "notify_mode")?.map(|m| notify_mode(&m)).transpose()?,
             })
         }

@@ -105,6 +105,42 @@ final class BindingPathTests: XCTestCase {
         ))
     }
 
+    func testTheBatchFormsAgreeWithOneCallPerMessage_C1_C2_C3_C4_D7() throws {
+        let manager = OfflinePushManager(platform: .ios)
+        try manager.login(userId: "bob")
+        manager.setLocale(locale: .en)
+        let c2c = IncomingMessage(
+            conversationType: .c2c,
+            sender: MessageSender(userId: "carol"),
+            elements: [.video, .face],
+            timestamp: 0
+        )
+        let empty = IncomingMessage(
+            conversationType: .c2c,
+            sender: MessageSender(userId: "carol"),
+            elements: [.custom(desc: nil, data: nil)],
+            timestamp: 0
+        )
+        let burst = [Self.richMessage, c2c, empty]
+        XCTAssertEqual(manager.renderBatch(messages: burst), burst.map { manager.render(message: $0) })
+        XCTAssertEqual(manager.render(message: empty), .suppress(reason: .nothingToShow))
+        XCTAssertEqual(
+            manager.previewBatch(messages: burst),
+            ["Alice 🐱: hello [Voice][File][Image][Location][红包]", "[Video][Sticker]", ""]
+        )
+    }
+
+    func testTheSenderSideValidatorRefusesASoundTheReceiverWouldIgnore_V2() throws {
+        let original = Self.richMessage.pushSettings!
+        let settings = MessagePushSettings(
+            enabled: original.enabled, description: "", ext: original.ext,
+            android: original.android, ios: original.ios
+        )
+        XCTAssertNil(try validateMessagePushSettings(settings: settings).description)
+        let badSound = MessagePushSettings(android: AndroidPushSettings(sound: "https://x.example/ding.mp3"))
+        assertThrows(.InvalidSound, try validateMessagePushSettings(settings: badSound))
+    }
+
     func testATokenNeverShowsInItsDescription() {
         let secret = PushTokenSecret("fcm-secret-value")
         let token = OfflinePushToken(vendor: .fcm, token: secret, businessId: 7)

@@ -232,12 +232,27 @@ enum Names {
     static let locales: [String: PushLocale] = ["zh-Hans": .zhHans, "en": .en]
 }
 
+/// An iOS sound: "default", "silent", {"custom": path}, or a bare path.
 func parseSound(_ value: JSON) throws -> PushSound {
     switch value {
     case .string("default"): return .default
     case .string("silent"): return .silent
+    case .string(let path): return .custom(path: path)
     case .object: return .custom(path: try requiredString(object(value, "sound", allowed: ["custom"]), "custom"))
     default: throw Failure("unknown sound \(value)")
+    }
+}
+
+/// An Android sound (global or a message's): a URI string, {"custom": uri}, or
+/// "default", which is the system default, that is unset. Anything else (even
+/// "silent") is passed on as it is, for the rules to accept or refuse (V2).
+func androidSound(_ map: Object, _ key: String) throws -> String? {
+    switch present(map, key) {
+    case nil, .string("default")?: return nil
+    case .string(let uri)?: return uri
+    case let value? where value.objectValue != nil:
+        return try requiredString(object(value, key, allowed: ["custom"]), "custom")
+    case let value?: throw Failure("\(key) must be a sound, got \(value)")
     }
 }
 
@@ -285,8 +300,8 @@ func applyGlobalSettings(_ testCase: Object, _ manager: OfflinePushManager) thro
     let g = try object(value, "global_settings", allowed: ["enabled", "c2c_sound", "group_sound"])
     let settings = OfflinePushSettings(
         enabled: try optionalBool(g, "enabled", default: true),
-        c2cSound: try optionalString(g, "c2c_sound"),
-        groupSound: try optionalString(g, "group_sound")
+        c2cSound: try androidSound(g, "c2c_sound"),
+        groupSound: try androidSound(g, "group_sound")
     )
     return try attempt { try manager.setGlobalSettings(settings: settings) }
 }
@@ -377,7 +392,7 @@ func parseAndroidSettings(_ value: JSON) throws -> AndroidPushSettings {
     let a = try object(value, "android", allowed: ["title", "sound", "notify_mode"])
     return AndroidPushSettings(
         title: try optionalString(a, "title"),
-        sound: try optionalString(a, "sound"),
+        sound: try androidSound(a, "sound"),
         notifyMode: try optionalString(a, "notify_mode").map { try lookUp(Names.notifyModes, $0, "notify mode") }
     )
 }

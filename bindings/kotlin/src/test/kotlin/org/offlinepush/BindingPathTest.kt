@@ -119,6 +119,38 @@ class BindingPathTest {
     }
 
     @Test
+    fun `the batch forms agree with one call per message (C1 C2 C3 C4 D7)`() {
+        val manager = OfflinePushManager(Platform.ANDROID)
+        manager.login("bob")
+        manager.setLocale(PushLocale.EN)
+        val c2c = IncomingMessage(
+            conversationType = ConversationType.C2C,
+            sender = MessageSender(userId = "carol"),
+            elements = listOf(MessageElement.Video, MessageElement.Face),
+            timestamp = 0,
+        )
+        val empty = c2c.copy(elements = listOf(MessageElement.Custom(desc = null, data = null)))
+        // No ext bytes: data-class equality compares ByteArray by reference.
+        val burst = listOf(richMessage.copy(pushSettings = null), c2c, empty)
+        assertEquals(burst.map(manager::render), manager.renderBatch(burst))
+        assertEquals(RenderOutcome.Suppress(SuppressReason.NOTHING_TO_SHOW), manager.render(empty))
+        assertEquals(
+            listOf("Alice 🐱: hello [Voice][File][Image][Location][红包]", "[Video][Sticker]", ""),
+            manager.previewBatch(burst),
+        )
+    }
+
+    @Test
+    fun `the sender-side validator refuses a sound the receiver would ignore (V2)`() {
+        val settings = richMessage.pushSettings!!
+        val checked = validateMessagePushSettings(settings.copy(description = ""))
+        assertNull(checked.description)
+        assertFailsWith<OfflinePushException.InvalidSound> {
+            validateMessagePushSettings(settings.copy(android = AndroidPushSettings(sound = "https://x.example/ding.mp3")))
+        }
+    }
+
+    @Test
     fun `a token never shows in toString`() {
         val token = OfflinePushToken(PushVendor.FCM, PushTokenSecret("fcm-secret-value"), 7uL)
         assertFalse(token.toString().contains("fcm-secret-value"), token.toString())
