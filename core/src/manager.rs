@@ -25,8 +25,12 @@ struct PushState {
     token: Option<OfflinePushToken>,
 }
 
-static DEFAULT_SETTINGS: std::sync::LazyLock<OfflinePushSettings> =
-    std::sync::LazyLock::new(OfflinePushSettings::default);
+/// What a user who never set global settings gets (RULES §1 defaults).
+static DEFAULT_SETTINGS: OfflinePushSettings = OfflinePushSettings {
+    enabled: true,
+    c2c_sound: None,
+    group_sound: None,
+};
 
 impl PushState {
     fn user_id(&self) -> Result<&str> {

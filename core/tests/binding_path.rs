@@ -153,6 +153,27 @@ async fn a_backend_that_keeps_failing_is_backend_unavailable() {
     assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
 }
 
+#[test]
+fn the_token_never_shows_in_debug_output() {
+    let manager = manager_with(Arc::new(FlakyBackend {
+        failures_first: 0,
+        calls: AtomicU32::new(0),
+        uploaded: parking_lot::Mutex::new(None),
+    }));
+    let token = manager.token().unwrap();
+    for text in [
+        format!("{token:?}"),
+        format!("{manager:?}"),
+        format!("{manager:#?}"),
+    ] {
+        assert!(!text.contains("hw-token"), "{text}");
+    }
+    assert!(
+        format!("{manager:?}").contains("Huawei"),
+        "the rest stays visible"
+    );
+}
+
 #[tokio::test]
 async fn uploading_needs_a_login_a_token_and_a_backend() {
     let manager = OfflinePushManager::new(Platform::Ios);

@@ -4,7 +4,9 @@
 
 use super::{set, set_owned};
 use crate::error::{OfflinePushError, Result};
-use crate::model::{DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken};
+use crate::model::{
+    DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken, PushSound,
+};
 
 const ANDROID_RESOURCE: &str = "android.resource://";
 const SECONDS_PER_DAY: i32 = 86_400;
@@ -61,7 +63,7 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
         None => None,
     };
     let ios = settings.ios.map(|mut ios| {
-        if let Some(crate::model::PushSound::Custom { path }) = &ios.sound {
+        if let Some(PushSound::Custom { path }) = &ios.sound {
             if path.is_empty() {
                 ios.sound = None;
             }
