@@ -1,4 +1,4 @@
-// The conformance-vector runner in Kotlin (/work/shared/spec/VECTORS.md): reads each
+// The conformance-vector runner in Kotlin (VECTORS.md of the shared spec): reads each
 // case with Gson, builds the records in Kotlin, applies them through the generated
 // package `org.offlinepush` and compares the outcome in Kotlin. It mirrors the Rust
 // reference runner, tests/rust/vectors.rs, check for check.
