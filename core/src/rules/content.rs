@@ -49,11 +49,14 @@ pub fn message_content(message: &IncomingMessage, locale: PushLocale) -> String 
     out
 }
 
+/// F3: the sender's name in a group, if any: name card, else nickname.
+pub fn group_nickname(sender: &MessageSender) -> Option<&str> {
+    set(&sender.name_card).or_else(|| set(&sender.nickname))
+}
+
 /// C4: the sender's display name in a group: name card, else nickname, else user id.
 pub fn group_display_name(sender: &MessageSender) -> &str {
-    set(&sender.name_card)
-        .or_else(|| set(&sender.nickname))
-        .unwrap_or(&sender.user_id)
+    group_nickname(sender).unwrap_or(&sender.user_id)
 }
 
 /// C3, C4 from an already computed message content (C2).

@@ -2,7 +2,7 @@
 //! sound (S1, S2), badge (B1) and notify mode (N1), after the decision (D1–D7).
 
 use super::decide::{conversation_id, decide, RenderContext};
-use super::validate::android_sound_if_valid;
+use super::validate::{android_sound_if_valid, ios_sound_if_set};
 use super::{content, set};
 use crate::model::{
     ConversationType, IncomingMessage, OfflinePushNotification, Platform, PushSound, RenderOutcome,
@@ -48,9 +48,7 @@ fn notification(
         sender_id: message.sender.user_id.clone(),
         // F3
         sender_nickname: if is_group {
-            set(&message.sender.name_card)
-                .or_else(|| set(&message.sender.nickname))
-                .map(str::to_owned)
+            content::group_nickname(&message.sender).map(str::to_owned)
         } else {
             None
         },
@@ -78,11 +76,10 @@ fn notification(
                     })
             }
             // S2
-            Platform::Ios => match ios.and_then(|i| i.sound.as_ref()) {
-                Some(PushSound::Custom { path }) if path.is_empty() => PushSound::Default,
-                Some(sound) => sound.clone(),
-                None => PushSound::Default,
-            },
+            Platform::Ios => ios
+                .and_then(|i| ios_sound_if_set(&i.sound))
+                .cloned()
+                .unwrap_or_default(),
         },
         // B1
         badge: ios.is_none_or(|i| i.badge_enabled),

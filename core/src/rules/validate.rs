@@ -43,6 +43,13 @@ pub fn android_sound_if_valid(sound: &Option<String>) -> Option<&str> {
     set(sound).filter(|uri| is_bundled_android_sound(uri))
 }
 
+/// An iOS sound, with a custom sound of an empty path counting as unset (RULES §1).
+pub fn ios_sound_if_set(sound: &Option<PushSound>) -> Option<&PushSound> {
+    sound
+        .as_ref()
+        .filter(|s| !matches!(s, PushSound::Custom { path } if path.is_empty()))
+}
+
 /// V2 on the receiver's global settings; returns them normalised (empty → unset).
 pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePushSettings> {
     Ok(OfflinePushSettings {
@@ -63,11 +70,7 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
         None => None,
     };
     let ios = settings.ios.map(|mut ios| {
-        if let Some(PushSound::Custom { path }) = &ios.sound {
-            if path.is_empty() {
-                ios.sound = None;
-            }
-        }
+        ios.sound = ios_sound_if_set(&ios.sound).cloned();
         ios
     });
     Ok(MessagePushSettings {
