@@ -8,6 +8,7 @@ import org.offlinepush.IncomingMessage
 import org.offlinepush.MessageElement
 import org.offlinepush.MessagePushSettings
 import org.offlinepush.MessageSender
+import org.offlinepush.OfflinePushConfig
 import org.offlinepush.OfflinePushManager
 import org.offlinepush.OfflinePushNotification
 import org.offlinepush.OfflinePushSettings
@@ -20,7 +21,7 @@ import org.offlinepush.RenderOutcome
  * when messages arrive while it was offline, through the Kotlin package.
  */
 fun main() {
-    val manager = OfflinePushManager(Platform.ANDROID)
+    val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
     manager.setGlobalSettings(
         OfflinePushSettings(enabled = true, c2cSound = null, groupSound = "android.resource://com.example.chat/raw/ding"),

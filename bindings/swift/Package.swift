@@ -1,22 +1,28 @@
 // swift-tools-version:5.9
 // The Swift package `OfflinePush`: the generated Swift API over the Rust core.
 //
-// - On Linux it links the library built in this checkout (`./dev build`), found
-//   in OFFLINE_PUSH_LIB_DIR (default: ../../target/debug).
-// - On Apple platforms it uses `OfflinePushFFI.xcframework`, built by
-//   `./build-xcframework.sh` on a Mac (see README.md).
+// - With OFFLINE_PUSH_LIB_DIR set (`./dev test` sets it, on Linux and macOS alike)
+//   it links the library built in this checkout from that folder, and records the
+//   folder as an rpath so tests and tools find it at run time. On Linux without
+//   the variable it uses ../../target/debug.
+// - Otherwise, on Apple platforms, it uses `OfflinePushFFI.xcframework`, built by
+//   `./build-xcframework.sh` on a Mac (see README.md): what an app depends on.
 import Foundation
 import PackageDescription
 
 let packageDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let localLibDir = ProcessInfo.processInfo.environment["OFFLINE_PUSH_LIB_DIR"]
+
+func linkLocalLibrary(_ libDir: String) -> (Target, [LinkerSetting]) {
+    (.systemLibrary(name: "OfflinePushFFI", path: "Sources/OfflinePushFFI"),
+     [.unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir])])
+}
 
 #if os(Linux)
-let libDir = ProcessInfo.processInfo.environment["OFFLINE_PUSH_LIB_DIR"] ?? "\(packageDir)/../../target/debug"
-let ffiTarget: Target = .systemLibrary(name: "OfflinePushFFI", path: "Sources/OfflinePushFFI")
-let linkerSettings: [LinkerSetting] = [.unsafeFlags(["-L", libDir])]
+let (ffiTarget, linkerSettings) = linkLocalLibrary(localLibDir ?? "\(packageDir)/../../target/debug")
 #else
-let ffiTarget: Target = .binaryTarget(name: "OfflinePushFFI", path: "OfflinePushFFI.xcframework")
-let linkerSettings: [LinkerSetting] = []
+let (ffiTarget, linkerSettings): (Target, [LinkerSetting]) = localLibDir.map(linkLocalLibrary)
+    ?? (.binaryTarget(name: "OfflinePushFFI", path: "OfflinePushFFI.xcframework"), [])
 #endif
 
 let package = Package(

@@ -2,32 +2,13 @@
 //! side in one run (BENCHMARKS.md): `cargo bench -p offline-push --bench render`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use offline_push::rules::decide::{ReceiveOptions, RenderContext};
+use offline_push::rules::decide::RenderContext;
 use offline_push::rules::render::render;
 use offline_push::*;
 
-fn group_message() -> IncomingMessage {
-    IncomingMessage {
-        conversation_type: ConversationType::Group,
-        sender: MessageSender {
-            user_id: "alice".into(),
-            nickname: Some("Alice".into()),
-            name_card: Some("Ally".into()),
-        },
-        group: Some(GroupInfo {
-            group_id: "g7".into(),
-            name: Some("Weekend hike".into()),
-        }),
-        elements: vec![
-            MessageElement::Text {
-                text: "look at this ".into(),
-            },
-            MessageElement::Image,
-        ],
-        push_settings: None,
-        timestamp: 1_700_000_000,
-    }
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::group_message;
 
 /// The baseline: the same output strings, built with no rule evaluated.
 fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
@@ -41,6 +22,7 @@ fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
     content.push_str("[图片]");
     OfflinePushNotification {
         title: group.name.clone().unwrap(),
+        title_source: TitleSource::Group,
         content,
         conversation_id: group.group_id.clone(),
         conversation_type: m.conversation_type,
@@ -60,7 +42,6 @@ fn bench(c: &mut Criterion) {
         user_id: "bob".into(),
     };
     let settings = OfflinePushSettings::default();
-    let receive_options = ReceiveOptions::new();
     let dnd = DoNotDisturbWindow {
         start_seconds: 79_200,
         duration_seconds: 28_800,
@@ -71,7 +52,7 @@ fn bench(c: &mut Criterion) {
         locale: PushLocale::ZhHans,
         session: &session,
         settings: &settings,
-        receive_options: &receive_options,
+        receive_options: &(),
         dnd: Some(&dnd),
     };
     let RenderOutcome::Show { notification } = render(&ctx, &message) else {
@@ -83,8 +64,7 @@ fn bench(c: &mut Criterion) {
         "baseline and render must agree"
     );
 
-    let manager = OfflinePushManager::new(Platform::Android);
-    manager.login("bob".into()).unwrap();
+    let manager = support::signed_in(Platform::Android, "bob");
 
     let mut group = c.benchmark_group("render");
     group.bench_function("baseline: build the output strings only", |b| {
@@ -93,7 +73,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("rules::render (D1-D7, T, C, F, S, B, N)", |b| {
         b.iter(|| render(black_box(&ctx), black_box(&message)))
     });
-    group.bench_function("OfflinePushManager::render (lock + owned message)", |b| {
+    group.bench_function("OfflinePushManager::render (cache check + owned message)", |b| {
         b.iter(|| manager.render(black_box(message.clone())))
     });
     group.finish();

@@ -1,16 +1,17 @@
 //! The app's backend, implemented in Kotlin or Swift: the core calls it to
-//! upload what the device holds, retrying failures that may pass.
+//! upload what the device holds, retrying failures that may pass. The records
+//! (`PushBackendError`, `RetryPolicy`) are declared in the UDL.
 
-use crate::error::{OfflinePushError, Result};
+use crate::clock::Clock;
+use crate::error::{redact, Error};
 use crate::model::OfflinePushToken;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// What a backend call failed with. Throw `Transient` for failures that may
-/// pass (no network, a 5xx): the core retries them. Throw `Rejected` for the
-/// rest: the core gives up at once.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+/// What a backend call failed with (see the UDL). Throw `Transient` for failures
+/// that may pass (no network, a 5xx): the core retries them. Throw `Rejected`
+/// for the rest: the core gives up at once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PushBackendError {
     #[error("transient backend failure: {reason}")]
     Transient { reason: String },
@@ -37,14 +38,12 @@ pub trait PushBackend: Send + Sync {
     async fn upload_token(&self, user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError>;
 }
 
-/// How often and how patiently the core retries transient backend failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+/// How often and how patiently the core retries transient backend failures
+/// (see the UDL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included; at least 1.
     pub max_attempts: u32,
-    /// Delay before the second attempt; doubled each time after.
     pub initial_delay_ms: u64,
-    /// The longest delay between two attempts.
     pub max_delay_ms: u64,
 }
 
@@ -59,14 +58,12 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    pub(crate) fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<(), Error> {
         if self.max_attempts == 0 {
-            return Err(OfflinePushError::InvalidArgument(
-                "max_attempts must be at least 1".into(),
-            ));
+            return Err(Error::InvalidArgument("max_attempts must be at least 1".into()));
         }
         if self.initial_delay_ms > self.max_delay_ms {
-            return Err(OfflinePushError::InvalidArgument(
+            return Err(Error::InvalidArgument(
                 "initial_delay_ms must not exceed max_delay_ms".into(),
             ));
         }
@@ -85,8 +82,15 @@ impl RetryPolicy {
 }
 
 /// Runs `call` until it succeeds, is rejected, or the attempts run out; waits
-/// between attempts on tokio's clock.
-pub(crate) async fn with_retries<F, Fut>(policy: RetryPolicy, what: &str, mut call: F) -> Result<()>
+/// between attempts on `clock`. `secrets` (the token the request carries) are
+/// taken out of the backend's reasons before they reach an error.
+pub(crate) async fn with_retries<F, Fut>(
+    policy: RetryPolicy,
+    clock: &dyn Clock,
+    what: &'static str,
+    secrets: &[&str],
+    mut call: F,
+) -> Result<(), Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(), PushBackendError>>,
@@ -95,27 +99,31 @@ where
     loop {
         match call().await {
             Ok(()) => return Ok(()),
-            Err(PushBackendError::Rejected { reason }) => {
-                return Err(OfflinePushError::BackendRejected(format!("{what}: {reason}")));
-            }
-            Err(PushBackendError::Transient { reason }) if attempt >= policy.max_attempts => {
-                return Err(OfflinePushError::BackendUnavailable(format!(
-                    "{what} failed {attempt} times; last: {reason}"
-                )));
-            }
-            Err(PushBackendError::Transient { .. }) => {
+            Err(PushBackendError::Transient { .. }) if attempt < policy.max_attempts => {
                 attempt += 1;
-                tokio::time::sleep(policy.delay_before(attempt)).await;
+                clock.sleep(policy.delay_before(attempt)).await;
+            }
+            Err(PushBackendError::Transient { reason }) => {
+                return Err(Error::BackendUnavailable {
+                    what,
+                    attempts: attempt,
+                    reason: redact(reason, secrets),
+                })
+            }
+            Err(PushBackendError::Rejected { reason }) => {
+                return Err(Error::BackendRejected {
+                    what,
+                    reason: redact(reason, secrets),
+                })
             }
         }
     }
 }
 
-pub(crate) type SharedBackend = Arc<dyn PushBackend>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::SystemClock;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     #[test]
@@ -138,7 +146,7 @@ mod tests {
             max_attempts: 3,
             ..RetryPolicy::default()
         };
-        let result = with_retries(policy, "upload", || async {
+        let result = with_retries(policy, &SystemClock, "upload", &[], || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(PushBackendError::Transient {
                 reason: "offline".into(),
@@ -146,18 +154,42 @@ mod tests {
         })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 3);
-        assert!(matches!(result, Err(OfflinePushError::BackendUnavailable(_))));
+        assert!(matches!(
+            result,
+            Err(Error::BackendUnavailable { attempts: 3, .. })
+        ));
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_rejection_is_not_retried() {
         let calls = AtomicU32::new(0);
-        let result = with_retries(RetryPolicy::default(), "upload", || async {
+        let result = with_retries(RetryPolicy::default(), &SystemClock, "upload", &[], || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(PushBackendError::Rejected { reason: "403".into() })
         })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert!(matches!(result, Err(OfflinePushError::BackendRejected(_))));
+        assert!(matches!(result, Err(Error::BackendRejected { .. })));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reason_that_echoes_the_token_loses_it() {
+        let result = with_retries(
+            RetryPolicy::default(),
+            &SystemClock,
+            "token upload",
+            &["tok-123"],
+            || async {
+                Err(PushBackendError::Rejected {
+                    reason: "token tok-123 is unknown".into(),
+                })
+            },
+        )
+        .await;
+        let public = crate::OfflinePushError::from(result.unwrap_err());
+        assert_eq!(
+            public,
+            crate::OfflinePushError::BackendRejected("token upload: token <redacted> is unknown".into())
+        );
     }
 }

@@ -1,16 +1,24 @@
 //! offline-push: the offline-push rules of an IM SDK, written once in Rust and
 //! shipped to Android (Kotlin) and iOS (Swift) through UniFFI.
 //!
-//! - [`rules`]: the behaviour of `RULES.md` as pure functions;
-//! - [`OfflinePushManager`]: the object an app holds;
-//! - [`PushBackend`]: the app's server, implemented in Kotlin or Swift;
-//! - the records (`model`) are declared in `offline_push.udl`.
+//! The layers, from the app inwards (ARCHITECTURE.md draws them):
+//! - the exported front: [`OfflinePushManager`] and the free functions below,
+//!   a line or two each, and the records declared in `offline_push.udl` ([`model`]);
+//! - [`error`]: the public [`OfflinePushError`] and the internal error, converted in one place;
+//! - the engine (internal): the state behind the front, cached over a [`store::Store`],
+//!   with a [`clock::Clock`] and the app's [`PushBackend`];
+//! - [`rules`]: the behaviour of `docs/RULES.md` as pure functions;
+//! - [`json`]: the one JSON spelling of the records.
 
 pub mod backend;
+pub mod clock;
+mod engine;
 pub mod error;
+pub mod json;
 pub mod manager;
 pub mod model;
 pub mod rules;
+pub mod store;
 
 pub use backend::{PushBackend, PushBackendError, RetryPolicy};
 pub use error::OfflinePushError;
@@ -21,28 +29,27 @@ pub use model::*;
 pub fn validate_message_push_settings(
     settings: MessagePushSettings,
 ) -> Result<MessagePushSettings, OfflinePushError> {
-    rules::validate::check_message_push_settings(settings)
+    Ok(rules::validate::check_message_push_settings(settings)?)
 }
 
-/// Encodes a message as JSON for another process.
+/// Encodes a message as JSON for another process (with the format version).
 pub fn message_to_json(message: IncomingMessage) -> String {
-    serde_json::to_string(&message).expect("a message always serialises")
+    json::to_versioned(&message)
 }
 
 /// Decodes a message encoded by [`message_to_json`].
 pub fn message_from_json(json: &str) -> Result<IncomingMessage, OfflinePushError> {
-    serde_json::from_str(json).map_err(|e| OfflinePushError::InvalidArgument(format!("not a message: {e}")))
+    json::from_versioned("not a message", json).map_err(|e| error::Error::from(e).into())
 }
 
-/// Encodes a notification as JSON for another process.
+/// Encodes a notification as JSON for another process (with the format version).
 pub fn notification_to_json(notification: OfflinePushNotification) -> String {
-    serde_json::to_string(&notification).expect("a notification always serialises")
+    json::to_versioned(&notification)
 }
 
 /// Decodes a notification encoded by [`notification_to_json`].
 pub fn notification_from_json(json: &str) -> Result<OfflinePushNotification, OfflinePushError> {
-    serde_json::from_str(json)
-        .map_err(|e| OfflinePushError::InvalidArgument(format!("not a notification: {e}")))
+    json::from_versioned("not a notification", json).map_err(|e| error::Error::from(e).into())
 }
 
 // Declared at the crate root: its module path must match the UDL's `[Custom]` typedef.

@@ -1,9 +1,19 @@
 //! The records of the UDL file as plain Rust types: one definition each, with
-//! serde derives so the store and the cross-process JSON use the same shapes.
-//! Docs for each record live in `offline_push.udl` (they flow into Kotlin and Swift).
+//! serde derives in the one JSON spelling of `json.rs`, so the vectors, the
+//! store and the cross-process hand-over read and write the same shapes.
+//! Docs for each record live in `offline_push.udl` (they flow into Kotlin and
+//! Swift); the defaults live here and in the UDL only (`= true` there, the
+//! `DEFAULT` constants here), and the tests of each language check they agree.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{self, SoundForm, SoundInput};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+
+/// RULES §1: push is on unless the receiver or the sender turns it off.
+const PUSH_ENABLED_BY_DEFAULT: bool = true;
+/// B1: a message counts toward the badge unless its sender says otherwise.
+const BADGE_ENABLED_BY_DEFAULT: bool = true;
 
 /// See `Platform` in the UDL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,20 +47,28 @@ pub enum SessionState {
 
 /// seed §2.1: the receiving device's global settings.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OfflinePushSettings {
+    #[serde(deserialize_with = "json::true_unless_false")]
     pub enabled: bool,
+    #[serde(with = "json::android_sound")]
     pub c2c_sound: Option<String>,
+    #[serde(with = "json::android_sound")]
     pub group_sound: Option<String>,
+}
+
+impl OfflinePushSettings {
+    /// What a user who never set global settings has (RULES §1).
+    pub const DEFAULT: Self = Self {
+        enabled: PUSH_ENABLED_BY_DEFAULT,
+        c2c_sound: None,
+        group_sound: None,
+    };
 }
 
 impl Default for OfflinePushSettings {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            c2c_sound: None,
-            group_sound: None,
-        }
+        Self::DEFAULT
     }
 }
 
@@ -63,9 +81,9 @@ pub enum NotifyMode {
     Custom,
 }
 
-/// S1, S2: a notification sound.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// S1, S2: a notification sound. Its JSON (`"default"`, `"silent"`,
+/// `{"custom": path}`) is written by hand in `json.rs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum PushSound {
     #[default]
     Default,
@@ -75,20 +93,42 @@ pub enum PushSound {
     },
 }
 
+impl Serialize for PushSound {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Default => SoundForm::Default.serialize(s),
+            Self::Silent => SoundForm::Silent.serialize(s),
+            Self::Custom { path } => SoundForm::Custom(path.clone()).serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PushSound {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match SoundInput::deserialize(d).map_err(|_| D::Error::custom(json::SOUND_FORMS))? {
+            SoundInput::Form(SoundForm::Default) => Ok(Self::Default),
+            SoundInput::Form(SoundForm::Silent) => Ok(Self::Silent),
+            SoundInput::Form(SoundForm::Custom(path)) | SoundInput::Path(path) => Ok(Self::Custom { path }),
+        }
+    }
+}
+
 /// seed §2.2 `AndroidSettings`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AndroidPushSettings {
     pub title: Option<String>,
+    #[serde(with = "json::android_sound")]
     pub sound: Option<String>,
     pub notify_mode: Option<NotifyMode>,
 }
 
 /// seed §2.2 `IOSSettings`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IosPushSettings {
     pub sound: Option<PushSound>,
+    #[serde(deserialize_with = "json::true_unless_false")]
     pub badge_enabled: bool,
 }
 
@@ -96,17 +136,19 @@ impl Default for IosPushSettings {
     fn default() -> Self {
         Self {
             sound: None,
-            badge_enabled: true,
+            badge_enabled: BADGE_ENABLED_BY_DEFAULT,
         }
     }
 }
 
 /// seed §2.2 `TIMMessageOfflinePushSettings`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MessagePushSettings {
+    #[serde(deserialize_with = "json::true_unless_false")]
     pub enabled: bool,
     pub description: Option<String>,
+    #[serde(with = "json::base64_bytes")]
     pub ext: Option<Vec<u8>>,
     pub android: Option<AndroidPushSettings>,
     pub ios: Option<IosPushSettings>,
@@ -115,7 +157,7 @@ pub struct MessagePushSettings {
 impl Default for MessagePushSettings {
     fn default() -> Self {
         Self {
-            enabled: true,
+            enabled: PUSH_ENABLED_BY_DEFAULT,
             description: None,
             ext: None,
             android: None,
@@ -158,6 +200,7 @@ impl From<&str> for PushTokenValue {
 
 /// seed §4.5, §5.5: `TIMOfflinePushToken`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfflinePushToken {
     pub vendor: PushVendor,
     pub token: PushTokenValue,
@@ -175,7 +218,7 @@ pub enum ConversationType {
 
 /// seed §3.3.5, §3.3.6.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MessageSender {
     pub user_id: String,
     pub nickname: Option<String>,
@@ -184,7 +227,7 @@ pub struct MessageSender {
 
 /// seed §3.3.3, §3.3.7.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct GroupInfo {
     pub group_id: String,
     pub name: Option<String>,
@@ -192,31 +235,37 @@ pub struct GroupInfo {
 
 /// seed §3.3.2 `TIMElem`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[serde(rename_all = "snake_case", tag = "type", deny_unknown_fields)]
 pub enum MessageElement {
     Text {
         text: String,
     },
     Sound {
+        #[serde(default, deserialize_with = "json::zero_if_null")]
         duration_seconds: u32,
     },
     File {
+        #[serde(default)]
         file_name: Option<String>,
     },
     Image,
     Video,
     Face,
     Location {
+        #[serde(default)]
         description: Option<String>,
     },
     Custom {
+        #[serde(default)]
         desc: Option<String>,
+        #[serde(default, with = "json::base64_bytes")]
         data: Option<Vec<u8>>,
     },
 }
 
 /// seed §3.3: a message received while offline.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IncomingMessage {
     pub conversation_type: ConversationType,
     pub sender: MessageSender,
@@ -229,16 +278,33 @@ pub struct IncomingMessage {
     pub timestamp: i64,
 }
 
+/// Where a notification's title came from (T1–T3); the vendor rule P1 needs it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleSource {
+    /// T1: the sender's user id.
+    #[default]
+    Sender,
+    /// T2: the group's name or id.
+    Group,
+    /// T3: the message's own Android title.
+    Message,
+}
+
 /// seed §3.3.1–§3.3.9: the notification shown.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfflinePushNotification {
     pub title: String,
+    #[serde(default)]
+    pub title_source: TitleSource,
     pub content: String,
     pub conversation_id: String,
     pub conversation_type: ConversationType,
     pub sender_id: String,
     pub sender_nickname: Option<String>,
     pub group_name: Option<String>,
+    #[serde(with = "json::base64_bytes")]
     pub ext: Option<Vec<u8>>,
     pub sound: PushSound,
     pub badge: bool,
@@ -279,6 +345,7 @@ pub enum ReceiveOption {
 
 /// A conversation's receive option.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConversationReceiveOption {
     pub conversation_type: ConversationType,
     pub conversation_id: String,
@@ -287,8 +354,16 @@ pub struct ConversationReceiveOption {
 
 /// Beyond the seeds: the daily do-not-disturb window (D6, V4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DoNotDisturbWindow {
     pub start_seconds: i32,
     pub duration_seconds: i32,
     pub utc_offset_seconds: i32,
+}
+
+/// How a manager is opened: the platform it renders for, and (with the store)
+/// where its state lives.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OfflinePushConfig {
+    pub platform: Platform,
 }

@@ -4,6 +4,8 @@
 //! including one that fails; and the 16 KB page alignment of the built library.
 
 use offline_push::*;
+
+mod support;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -108,14 +110,10 @@ impl PushBackend for FlakyBackend {
 }
 
 fn manager_with(backend: Arc<dyn PushBackend>) -> Arc<OfflinePushManager> {
-    let manager = OfflinePushManager::new(Platform::Android);
-    manager.login("bob".into()).unwrap();
-    let token = OfflinePushToken {
-        vendor: PushVendor::Huawei,
-        token: PushTokenValue("hw-token".into()),
-        business_id: 1234,
-    };
-    manager.set_token(token).unwrap();
+    let manager = support::signed_in(Platform::Android, "bob");
+    manager
+        .set_token(support::token(PushVendor::Huawei, "hw-token", 1234))
+        .unwrap();
     manager.set_backend(backend);
     manager
         .set_retry_policy(RetryPolicy {
@@ -176,7 +174,7 @@ fn the_token_never_shows_in_debug_output() {
 
 #[tokio::test]
 async fn uploading_needs_a_login_a_token_and_a_backend() {
-    let manager = OfflinePushManager::new(Platform::Ios);
+    let manager = support::manager(Platform::Ios);
     assert!(matches!(
         manager.upload_token().await,
         Err(OfflinePushError::NotLoggedIn(_))
@@ -200,7 +198,9 @@ async fn uploading_needs_a_login_a_token_and_a_backend() {
 
 /// Android 15+ devices with 16 KB pages refuse libraries aligned for 4 KB: every
 /// LOAD segment of the built library must be aligned to at least 16 KB
-/// (`.cargo/config.toml`). Checks the library `./dev build` made.
+/// (`.cargo/config.toml`). Checks the library `./dev build` made; an ELF check,
+/// so Linux only (a Mac builds a Mach-O `.dylib`).
+#[cfg(target_os = "linux")]
 #[test]
 fn the_shared_library_is_linked_for_16_kb_pages() {
     let profile_dir = std::env::current_exe()

@@ -4,6 +4,8 @@
 //! gives the same output. Plus many threads at once on one manager.
 
 use offline_push::*;
+
+mod support;
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -170,18 +172,17 @@ fn setup() -> impl Strategy<Value = Setup> {
 /// Builds the manager; settings the rules refuse (V2) stay at their default.
 /// Returns it with the global settings in effect.
 fn manager(setup: &Setup) -> (Arc<OfflinePushManager>, OfflinePushSettings) {
-    let m = OfflinePushManager::new(setup.platform);
-    m.login("me".into()).unwrap();
+    let m = support::signed_in(setup.platform, "me");
     let _ = m.set_global_settings(setup.settings.clone());
     let effective = m.global_settings().unwrap();
     for (kind, id, option) in &setup.receive_options {
         m.set_receive_option(*kind, id.clone(), *option).unwrap();
     }
     m.set_do_not_disturb(setup.dnd).unwrap();
-    m.set_locale(setup.locale);
+    m.set_locale(setup.locale).unwrap();
     match setup.session {
-        0 => m.logout(),
-        1 => m.kicked_offline(),
+        0 => m.logout().unwrap(),
+        1 => m.kicked_offline().unwrap(),
         _ => {}
     }
     (m, effective)
@@ -260,7 +261,7 @@ proptest! {
     fn d1_d7_the_reason_is_the_first_rule_that_applies(setup in setup(), m in message()) {
         let (manager, settings) = manager(&setup);
         let expected = expected_reason(&setup, &settings, &m);
-        match manager.render(m) {
+        match manager.render(m).unwrap() {
             RenderOutcome::Suppress { reason } => prop_assert_eq!(Some(reason), expected),
             RenderOutcome::Show { .. } => prop_assert_eq!(None, expected),
         }
@@ -270,7 +271,7 @@ proptest! {
     #[test]
     fn c5_f1_f3_f4_f5_s1_a_shown_notification_is_valid(setup in setup(), m in message()) {
         let (manager, _) = manager(&setup);
-        if let RenderOutcome::Show { notification: n } = manager.render(m.clone()) {
+        if let RenderOutcome::Show { notification: n } = manager.render(m.clone()).unwrap() {
             prop_assert!(!n.content.is_empty(), "D7: the content is never empty");
             prop_assert_ne!(n.conversation_type, ConversationType::System);
             prop_assert_eq!(n.conversation_type, m.conversation_type);
@@ -300,12 +301,12 @@ proptest! {
         ms in proptest::collection::vec(message(), 0..5),
     ) {
         let (manager, _) = manager(&setup);
-        let one_by_one: Vec<_> = ms.iter().map(|m| manager.render(m.clone())).collect();
-        let again: Vec<_> = ms.iter().map(|m| manager.render(m.clone())).collect();
+        let one_by_one: Vec<_> = ms.iter().map(|m| manager.render(m.clone()).unwrap()).collect();
+        let again: Vec<_> = ms.iter().map(|m| manager.render(m.clone()).unwrap()).collect();
         prop_assert_eq!(&one_by_one, &again);
-        prop_assert_eq!(&one_by_one, &manager.render_batch(ms.clone()));
-        let previews: Vec<_> = ms.iter().map(|m| manager.preview(m.clone())).collect();
-        prop_assert_eq!(previews, manager.preview_batch(ms));
+        prop_assert_eq!(&one_by_one, &manager.render_batch(ms.clone()).unwrap());
+        let previews: Vec<_> = ms.iter().map(|m| manager.preview(m.clone()).unwrap()).collect();
+        prop_assert_eq!(previews, manager.preview_batch(ms).unwrap());
     }
 
     /// The JSON handed to other processes round-trips every message.
@@ -326,8 +327,7 @@ fn the_manager_is_send_and_sync() {
 /// states written could give.
 #[test]
 fn many_threads_at_once_are_safe() {
-    let manager = OfflinePushManager::new(Platform::Android);
-    manager.login("me".into()).unwrap();
+    let manager = support::signed_in(Platform::Android, "me");
     let message = IncomingMessage {
         conversation_type: ConversationType::Group,
         sender: MessageSender {
@@ -350,7 +350,7 @@ fn many_threads_at_once_are_safe() {
             let message = message.clone();
             scope.spawn(move || {
                 for i in 0..2_000 {
-                    match manager.render(message.clone()) {
+                    match manager.render(message.clone()).unwrap() {
                         RenderOutcome::Show { notification } => {
                             assert_eq!(notification.content, "alice: hi");
                             let sound_ok = match &notification.sound {
@@ -395,5 +395,5 @@ fn many_threads_at_once_are_safe() {
             });
         }
     });
-    assert!(manager.token().is_some());
+    assert!(manager.token().unwrap().is_some());
 }

@@ -28,6 +28,7 @@ import org.offlinepush.MessagePushSettings
 import org.offlinepush.MessageSender
 import org.offlinepush.NotifyMode
 import org.offlinepush.OfflinePushException
+import org.offlinepush.OfflinePushConfig
 import org.offlinepush.OfflinePushManager
 import org.offlinepush.OfflinePushNotification
 import org.offlinepush.OfflinePushSettings
@@ -37,6 +38,7 @@ import org.offlinepush.PushLocale
 import org.offlinepush.PushSound
 import org.offlinepush.PushTokenSecret
 import org.offlinepush.PushVendor
+import org.offlinepush.kind
 import org.offlinepush.ReceiveOption
 import org.offlinepush.RenderOutcome
 import org.offlinepush.SuppressReason
@@ -488,17 +490,6 @@ private fun message(value: JsonElement): IncomingMessage {
 
 // --- comparing ---------------------------------------------------------------------------
 
-/** The error kinds of VECTORS.md, one per exception subclass. */
-private fun errorKind(e: OfflinePushException): String = when (e) {
-    is OfflinePushException.NotLoggedIn -> "not_logged_in"
-    is OfflinePushException.InvalidSound -> "invalid_sound"
-    is OfflinePushException.InvalidToken -> "invalid_token"
-    is OfflinePushException.InvalidArgument -> "invalid_argument"
-    is OfflinePushException.NotConfigured -> "not_configured"
-    is OfflinePushException.BackendUnavailable -> "backend_unavailable"
-    is OfflinePushException.BackendRejected -> "backend_rejected"
-}
-
 private fun reasonName(reason: SuppressReason): String = when (reason) {
     SuppressReason.LOGGED_OUT -> "logged_out"
     SuppressReason.KICKED_OFFLINE -> "kicked_offline"
@@ -550,13 +541,13 @@ private fun runCase(value: JsonElement) {
         else -> fail("unknown platform ${quoted(p)}")
     }
     // `use` frees the Rust object now instead of leaving it to the cleaner.
-    OfflinePushManager(platform).use { manager ->
+    OfflinePushManager(OfflinePushConfig(platform = platform)).use { manager ->
         val error = applyState(case, manager)
         // The message is read even when the state failed: a broken message fails the case.
         val message = message(case.get("message") ?: fail("message is missing"))
         // Present, even as null, means the case expects an error.
         case.get("expect_error")?.let { return checkError(it, error) }
-        if (error != null) fail("applying the state failed: ${errorKind(error)} (${error.message})")
+        if (error != null) fail("applying the state failed: ${error.kind} (${error.message})")
         checkOutcome(case, manager.render(message))
     }
 }
@@ -565,7 +556,7 @@ private fun checkError(expected: JsonElement, error: OfflinePushException?) {
     val want = expected.stringOrNull() ?: fail("expect_error must be a string")
     when {
         error == null -> fail("expected error $want, got none")
-        errorKind(error) != want -> fail("expected error $want, got ${errorKind(error)} (${error.message})")
+        error.kind != want -> fail("expected error $want, got ${error.kind} (${error.message})")
     }
 }
 

@@ -1,7 +1,7 @@
 //! C1–C5: the words of a notification, also used on their own for
 //! conversation-list previews so both say the same thing.
 
-use super::set;
+use super::non_empty;
 use crate::model::{ConversationType, IncomingMessage, MessageElement, MessageSender, PushLocale};
 
 /// C1, C1-en: the placeholder an element without text of its own shows.
@@ -30,7 +30,7 @@ fn push_element_text(out: &mut String, element: &MessageElement, locale: PushLoc
     match element {
         MessageElement::Text { text } => out.push_str(text),
         MessageElement::Custom { desc, .. } => {
-            if let Some(desc) = set(desc) {
+            if let Some(desc) = non_empty(desc) {
                 out.push('[');
                 out.push_str(desc);
                 out.push(']');
@@ -51,7 +51,7 @@ pub fn message_content(message: &IncomingMessage, locale: PushLocale) -> String 
 
 /// F3: the sender's name in a group, if any: name card, else nickname.
 pub fn group_nickname(sender: &MessageSender) -> Option<&str> {
-    set(&sender.name_card).or_else(|| set(&sender.nickname))
+    non_empty(&sender.name_card).or_else(|| non_empty(&sender.nickname))
 }
 
 /// C4: the sender's display name in a group: name card, else nickname, else user id.
@@ -83,7 +83,10 @@ pub fn preview(message: &IncomingMessage, locale: PushLocale) -> String {
 
 /// C5: the sender's description, if set, which replaces the whole content.
 pub fn description(message: &IncomingMessage) -> Option<&str> {
-    message.push_settings.as_ref().and_then(|s| set(&s.description))
+    message
+        .push_settings
+        .as_ref()
+        .and_then(|s| non_empty(&s.description))
 }
 
 /// C1–C5: the notification content, given the message content (C2) already

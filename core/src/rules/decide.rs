@@ -6,20 +6,40 @@ use crate::model::{
     ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings, Platform, PushLocale,
     ReceiveOption, SessionState, SuppressReason,
 };
-use std::collections::HashMap;
 
-/// Per conversation type, per conversation id: the receive options set (D5).
-pub type ReceiveOptions = HashMap<ConversationType, HashMap<String, ReceiveOption>>;
+/// Where D5 reads one conversation's receive option: the engine answers from
+/// what it already read for the message at hand, so rendering one message in a
+/// second process reads one option, not all of them.
+pub trait ReceiveOptionLookup {
+    /// The option of the conversation of this type and id (F1); `Receive` unless set.
+    fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption;
+}
+
+/// No conversation has an option set: everything is received.
+impl ReceiveOptionLookup for () {
+    fn receive_option(&self, _: ConversationType, _: &str) -> ReceiveOption {
+        ReceiveOption::Receive
+    }
+}
+
+/// The options of a few conversations, by type and id; the rest are `Receive`.
+impl ReceiveOptionLookup for [(ConversationType, String, ReceiveOption)] {
+    fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption {
+        self.iter()
+            .find(|(kind, id, _)| *kind == conversation_type && id == conversation_id)
+            .map_or(ReceiveOption::Receive, |(_, _, option)| *option)
+    }
+}
 
 /// The state a render reads: everything but the message. Borrowed, so a render
 /// copies nothing it does not output.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct RenderContext<'a> {
     pub platform: Platform,
     pub locale: PushLocale,
     pub session: &'a SessionState,
     pub settings: &'a OfflinePushSettings,
-    pub receive_options: &'a ReceiveOptions,
+    pub receive_options: &'a dyn ReceiveOptionLookup,
     pub dnd: Option<&'a DoNotDisturbWindow>,
 }
 
@@ -75,11 +95,10 @@ pub fn decide(ctx: &RenderContext<'_>, message: &IncomingMessage) -> Result<Stri
     // D5
     let option = ctx
         .receive_options
-        .get(&message.conversation_type)
-        .and_then(|by_id| by_id.get(conversation_id(message)));
+        .receive_option(message.conversation_type, conversation_id(message));
     if matches!(
         option,
-        Some(ReceiveOption::ReceiveNotNotify | ReceiveOption::NotReceive)
+        ReceiveOption::ReceiveNotNotify | ReceiveOption::NotReceive
     ) {
         return Err(SuppressReason::Muted);
     }

@@ -1,7 +1,9 @@
 //! The push rules of RULES.md §2–§4 as pure functions: no I/O, no clock, no
 //! locks. Each module is named after the rules it holds:
 //!
-//! - [`decide`]: whether a notification is shown (D1–D7),
+//! - [`decide`]: whether a notification is shown (D1–D7), and the state it reads
+//!   ([`decide::RenderContext`], which asks for one conversation's receive option
+//!   through [`decide::ReceiveOptionLookup`] instead of holding them all),
 //! - [`content`]: what the notification says (C1–C5),
 //! - [`render`]: the whole notification (T1–T3, F1–F5, S1, S2, B1, N1),
 //! - [`validate`]: what is refused with a typed error (V2–V4; V1 lives with the session).
@@ -11,12 +13,13 @@ pub mod decide;
 pub mod render;
 pub mod validate;
 
-/// A string that is empty counts as unset everywhere (RULES §1).
-pub(crate) fn set(value: &Option<String>) -> Option<&str> {
+/// The string if it is set and not empty: an empty string counts as unset
+/// everywhere (RULES §1).
+pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
 }
 
 /// The same rule for an owned value: `Some("")` becomes `None`.
-pub(crate) fn set_owned(value: Option<String>) -> Option<String> {
+pub(crate) fn non_empty_owned(value: Option<String>) -> Option<String> {
     value.filter(|s| !s.is_empty())
 }

@@ -3,9 +3,10 @@
 
 use super::decide::{conversation_id, decide, RenderContext};
 use super::validate::{android_sound_if_valid, ios_sound_if_set};
-use super::{content, set};
+use super::{content, non_empty};
 use crate::model::{
     ConversationType, IncomingMessage, OfflinePushNotification, Platform, PushSound, RenderOutcome,
+    TitleSource,
 };
 
 /// D1–D7, then the notification. A pure function of (state, message): the same
@@ -32,15 +33,17 @@ fn notification(
     let android = push.and_then(|p| p.android.as_ref());
     let ios = push.and_then(|p| p.ios.as_ref());
     let is_group = message.conversation_type == ConversationType::Group;
-    let group_name = message.group.as_ref().and_then(|g| set(&g.name));
+    let group_name = message.group.as_ref().and_then(|g| non_empty(&g.name));
 
+    let (title, title_source) = title(
+        ctx.platform,
+        message,
+        android.and_then(|a| non_empty(&a.title)),
+        group_name,
+    );
     OfflinePushNotification {
-        title: title(
-            ctx.platform,
-            message,
-            android.and_then(|a| set(&a.title)),
-            group_name,
-        ),
+        title,
+        title_source,
         content: content::notification_content(message, message_content),
         conversation_id: conversation_id(message).to_owned(),
         conversation_type: message.conversation_type,
@@ -89,18 +92,23 @@ fn notification(
 }
 
 /// T1 (c2c: the sender's user id), T2 (group: its name, else its id), T3 (on
-/// Android the message's own title wins; iOS ignores it).
+/// Android the message's own title wins; iOS ignores it), and which one it was.
 fn title(
     platform: Platform,
     message: &IncomingMessage,
     android_title: Option<&str>,
     group_name: Option<&str>,
-) -> String {
+) -> (String, TitleSource) {
     if let (Platform::Android, Some(t)) = (platform, android_title) {
-        return t.to_owned();
+        return (t.to_owned(), TitleSource::Message);
     }
     match message.conversation_type {
-        ConversationType::Group => group_name.unwrap_or_else(|| conversation_id(message)).to_owned(),
-        ConversationType::C2c | ConversationType::System => message.sender.user_id.clone(),
+        ConversationType::Group => (
+            group_name.unwrap_or_else(|| conversation_id(message)).to_owned(),
+            TitleSource::Group,
+        ),
+        ConversationType::C2c | ConversationType::System => {
+            (message.sender.user_id.clone(), TitleSource::Sender)
+        }
     }
 }

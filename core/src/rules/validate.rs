@@ -2,8 +2,8 @@
 //! network data never goes through these to raise: it is read with the lenient
 //! forms (`android_sound_if_valid`) and bad values count as unset.
 
-use super::{set, set_owned};
-use crate::error::{OfflinePushError, Result};
+use super::{non_empty, non_empty_owned};
+use crate::error::Error;
 use crate::model::{
     DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken, PushSound,
 };
@@ -28,19 +28,17 @@ pub fn is_bundled_android_sound(uri: &str) -> bool {
 
 /// V2, strict form for what the app sets: an unset or empty sound is fine, a
 /// set one must be bundled.
-pub fn check_android_sound(field: &str, sound: Option<String>) -> Result<Option<String>> {
-    match set_owned(sound) {
+pub fn check_android_sound(field: &'static str, sound: Option<String>) -> Result<Option<String>, Error> {
+    match non_empty_owned(sound) {
         None => Ok(None),
         Some(uri) if is_bundled_android_sound(&uri) => Ok(Some(uri)),
-        Some(_) => Err(OfflinePushError::InvalidSound(format!(
-            "{field} must be an android.resource://<package>/<path> URI of a sound bundled with the app"
-        ))),
+        Some(_) => Err(Error::InvalidSound { field }),
     }
 }
 
 /// V2, lenient form for incoming data (RULES §4): an invalid sound counts as unset.
 pub fn android_sound_if_valid(sound: &Option<String>) -> Option<&str> {
-    set(sound).filter(|uri| is_bundled_android_sound(uri))
+    non_empty(sound).filter(|uri| is_bundled_android_sound(uri))
 }
 
 /// An iOS sound, with a custom sound of an empty path counting as unset (RULES §1).
@@ -51,7 +49,7 @@ pub fn ios_sound_if_set(sound: &Option<PushSound>) -> Option<&PushSound> {
 }
 
 /// V2 on the receiver's global settings; returns them normalised (empty → unset).
-pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePushSettings> {
+pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePushSettings, Error> {
     Ok(OfflinePushSettings {
         enabled: settings.enabled,
         c2c_sound: check_android_sound("c2c_sound", settings.c2c_sound)?,
@@ -60,10 +58,10 @@ pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePus
 }
 
 /// V2 on the settings a sender attaches to a message; returns them normalised.
-pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<MessagePushSettings> {
+pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<MessagePushSettings, Error> {
     let android = match settings.android {
         Some(mut android) => {
-            android.title = set_owned(android.title);
+            android.title = non_empty_owned(android.title);
             android.sound = check_android_sound("android.sound", android.sound)?;
             Some(android)
         }
@@ -75,7 +73,7 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
     });
     Ok(MessagePushSettings {
         enabled: settings.enabled,
-        description: set_owned(settings.description),
+        description: non_empty_owned(settings.description),
         ext: settings.ext,
         android,
         ios,
@@ -84,34 +82,34 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
 
 /// V3: a token must be non-empty and carry a business id other than 0. The
 /// message never includes the token.
-pub fn check_token(token: &OfflinePushToken) -> Result<()> {
+pub fn check_token(token: &OfflinePushToken) -> Result<(), Error> {
     if token.token.0.is_empty() {
-        return Err(OfflinePushError::InvalidToken("the token is empty".into()));
+        return Err(Error::InvalidToken("the token is empty"));
     }
     if token.business_id == 0 {
-        return Err(OfflinePushError::InvalidToken(
-            "the business id is 0; use the certificate id from the IM console".into(),
+        return Err(Error::InvalidToken(
+            "the business id is 0; use the certificate id from the IM console",
         ));
     }
     Ok(())
 }
 
 /// V4: start in 0..=86399, duration in 0..=86400, and a UTC offset a device can have.
-pub fn check_dnd(window: &DoNotDisturbWindow) -> Result<()> {
+pub fn check_dnd(window: &DoNotDisturbWindow) -> Result<(), Error> {
     if !(0..SECONDS_PER_DAY).contains(&window.start_seconds) {
-        return Err(OfflinePushError::InvalidArgument(format!(
+        return Err(Error::InvalidArgument(format!(
             "do-not-disturb start must be within 0..=86399 seconds after midnight, got {}",
             window.start_seconds
         )));
     }
     if !(0..=SECONDS_PER_DAY).contains(&window.duration_seconds) {
-        return Err(OfflinePushError::InvalidArgument(format!(
+        return Err(Error::InvalidArgument(format!(
             "do-not-disturb duration must be within 0..=86400 seconds, got {}",
             window.duration_seconds
         )));
     }
     if !(-MAX_UTC_OFFSET_SECONDS..=MAX_UTC_OFFSET_SECONDS).contains(&window.utc_offset_seconds) {
-        return Err(OfflinePushError::InvalidArgument(format!(
+        return Err(Error::InvalidArgument(format!(
             "UTC offset must be within -64800..=64800 seconds, got {}",
             window.utc_offset_seconds
         )));
@@ -154,7 +152,7 @@ mod tests {
         };
         assert!(matches!(
             check_global_settings(bad),
-            Err(OfflinePushError::InvalidSound(_))
+            Err(Error::InvalidSound { field: "c2c_sound" })
         ));
         let empty = OfflinePushSettings {
             group_sound: Some(String::new()),
@@ -171,7 +169,7 @@ mod tests {
             business_id: 0,
         };
         let err = check_token(&token).unwrap_err();
-        assert!(matches!(err, OfflinePushError::InvalidToken(_)));
+        assert!(matches!(err, Error::InvalidToken(_)));
         assert!(!err.to_string().contains("secret-reg-id"));
         assert!(!format!("{token:?}").contains("secret-reg-id"));
     }

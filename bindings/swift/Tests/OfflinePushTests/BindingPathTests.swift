@@ -51,9 +51,23 @@ final class BindingPathTests: XCTestCase {
         XCTAssertEqual(try notificationFromJson(json: notificationToJson(notification: notification)), notification)
     }
 
+    func testThePackagesDefaultRecordsAreTheCoresDefaults_D3_D4_B1() throws {
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
+        try manager.login(userId: "bob")
+        XCTAssertEqual(try manager.globalSettings(), OfflinePushSettings())
+        let json = """
+            {"format_version": 1, "conversation_type": "c2c", "sender": {"user_id": "a"},
+             "timestamp": 0, "push_settings": {"android": {}, "ios": {}}}
+            """
+        XCTAssertEqual(
+            try messageFromJson(json: json).pushSettings,
+            MessagePushSettings(android: AndroidPushSettings(), ios: IosPushSettings())
+        )
+    }
+
     func testSettingsAndTokenSetInSwiftComeBackFromTheCore_V1() throws {
-        let manager = OfflinePushManager(platform: .android)
-        assertThrows(.NotLoggedIn, try manager.globalSettings())
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
+        assertThrows("not_logged_in", try manager.globalSettings())
 
         try manager.login(userId: "bob")
         let settings = OfflinePushSettings(
@@ -64,16 +78,16 @@ final class BindingPathTests: XCTestCase {
 
         let token = OfflinePushToken(vendor: .xiaomi, token: PushTokenSecret("reg-id-123"), businessId: 2_882_303_761)
         try manager.setToken(token: token)
-        XCTAssertEqual(manager.token(), token)
-        XCTAssertEqual(manager.session(), .loggedIn(userId: "bob"))
+        XCTAssertEqual(try manager.token(), token)
+        XCTAssertEqual(try manager.session(), .loggedIn(userId: "bob"))
     }
 
     func testRenderReturnsAnEnumOutcome_D1_C4_T2() throws {
-        let manager = OfflinePushManager(platform: .ios)
-        XCTAssertEqual(manager.render(message: Self.richMessage), .suppress(reason: .loggedOut))
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
+        XCTAssertEqual(try manager.render(message: Self.richMessage), .suppress(reason: .loggedOut))
 
         try manager.login(userId: "bob")
-        switch manager.render(message: Self.richMessage) {
+        switch try manager.render(message: Self.richMessage) {
         case .show(let notification):
             XCTAssertEqual(notification.title, "团队")
             XCTAssertEqual(notification.content, "Alice 🐱: hello [语音][文件][图片][位置][红包]")
@@ -86,29 +100,29 @@ final class BindingPathTests: XCTestCase {
     // MARK: - errors and secrets
 
     func testErrorsAreOfflinePushErrorCasesWithClearMessages_V2_V3_V4() throws {
-        let manager = OfflinePushManager(platform: .android)
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
         try manager.login(userId: "bob")
 
-        let sound = assertThrows(.InvalidSound, try manager.setGlobalSettings(
+        let sound = assertThrows("invalid_sound", try manager.setGlobalSettings(
             settings: OfflinePushSettings(enabled: true, c2cSound: "file:///sdcard/a.mp3", groupSound: nil)
         ))
         XCTAssertTrue(sound?.contains("android.resource://") ?? false, sound ?? "no message")
 
-        let token = assertThrows(.InvalidToken, try manager.setToken(
+        let token = assertThrows("invalid_token", try manager.setToken(
             token: OfflinePushToken(vendor: .huawei, token: PushTokenSecret("secret-token"), businessId: 0)
         ))
         XCTAssertNotNil(token)
         XCTAssertFalse(token?.contains("secret-token") ?? true, token ?? "")
 
-        assertThrows(.InvalidArgument, try manager.setDoNotDisturb(
+        assertThrows("invalid_argument", try manager.setDoNotDisturb(
             window: DoNotDisturbWindow(startSeconds: 86_400, durationSeconds: 0, utcOffsetSeconds: 0)
         ))
     }
 
     func testTheBatchFormsAgreeWithOneCallPerMessage_C1_C2_C3_C4_D7() throws {
-        let manager = OfflinePushManager(platform: .ios)
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
         try manager.login(userId: "bob")
-        manager.setLocale(locale: .en)
+        try manager.setLocale(locale: .en)
         let c2c = IncomingMessage(
             conversationType: .c2c,
             sender: MessageSender(userId: "carol"),
@@ -122,10 +136,10 @@ final class BindingPathTests: XCTestCase {
             timestamp: 0
         )
         let burst = [Self.richMessage, c2c, empty]
-        XCTAssertEqual(manager.renderBatch(messages: burst), burst.map { manager.render(message: $0) })
-        XCTAssertEqual(manager.render(message: empty), .suppress(reason: .nothingToShow))
+        XCTAssertEqual(try manager.renderBatch(messages: burst), try burst.map { try manager.render(message: $0) })
+        XCTAssertEqual(try manager.render(message: empty), .suppress(reason: .nothingToShow))
         XCTAssertEqual(
-            manager.previewBatch(messages: burst),
+            try manager.previewBatch(messages: burst),
             ["Alice 🐱: hello [Voice][File][Image][Location][红包]", "[Video][Sticker]", ""]
         )
     }
@@ -138,7 +152,7 @@ final class BindingPathTests: XCTestCase {
         )
         XCTAssertNil(try validateMessagePushSettings(settings: settings).description)
         let badSound = MessagePushSettings(android: AndroidPushSettings(sound: "https://x.example/ding.mp3"))
-        assertThrows(.InvalidSound, try validateMessagePushSettings(settings: badSound))
+        assertThrows("invalid_sound", try validateMessagePushSettings(settings: badSound))
     }
 
     func testATokenNeverShowsInItsDescription() {
@@ -172,14 +186,14 @@ final class BindingPathTests: XCTestCase {
 
     func testABackendThatKeepsFailingSurfacesAsBackendUnavailable() async throws {
         let backend = ScriptedBackend { _ in throw PushBackendError.Transient(reason: "HTTP 503") }
-        await assertThrows(.BackendUnavailable, try await managerWithToken(backend).uploadToken())
+        await assertThrows("backend_unavailable", try await managerWithToken(backend).uploadToken())
         XCTAssertEqual(backend.calls, 3, "max_attempts of the retry policy")
         XCTAssertNil(backend.uploaded)
     }
 
     func testABackendThatThrowsRejectedIsNotRetried() async throws {
         let backend = ScriptedBackend { _ in throw PushBackendError.Rejected(reason: "HTTP 403") }
-        let message = await assertThrows(.BackendRejected, try await managerWithToken(backend).uploadToken())
+        let message = await assertThrows("backend_rejected", try await managerWithToken(backend).uploadToken())
         XCTAssertTrue(message?.contains("HTTP 403") ?? false, message ?? "no message")
         XCTAssertEqual(backend.calls, 1)
     }
@@ -187,12 +201,12 @@ final class BindingPathTests: XCTestCase {
     func testABackendThatThrowsAnUnrelatedSwiftErrorIsRejectedNotRetried() async throws {
         struct AppBug: Error {}
         let backend = ScriptedBackend { _ in throw AppBug() }
-        await assertThrows(.BackendRejected, try await managerWithToken(backend).uploadToken())
+        await assertThrows("backend_rejected", try await managerWithToken(backend).uploadToken())
         XCTAssertEqual(backend.calls, 1)
     }
 
     private func managerWithToken(_ backend: PushBackend) throws -> OfflinePushManager {
-        let manager = OfflinePushManager(platform: .android)
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
         try manager.login(userId: "bob")
         try manager.setToken(token: OfflinePushToken(vendor: .huawei, token: PushTokenSecret("hw-token"), businessId: 1234))
         manager.setBackend(backend: backend)
@@ -238,37 +252,9 @@ private final class ScriptedBackend: PushBackend, @unchecked Sendable {
     }
 }
 
-/// The kinds of `OfflinePushError`, to say which one a test expects.
-private enum ErrorKind {
-    case NotLoggedIn, InvalidSound, InvalidToken, InvalidArgument, NotConfigured, BackendUnavailable, BackendRejected
-}
-
-private extension OfflinePushError {
-    var kind: ErrorKind {
-        switch self {
-        case .NotLoggedIn: return .NotLoggedIn
-        case .InvalidSound: return .InvalidSound
-        case .InvalidToken: return .InvalidToken
-        case .InvalidArgument: return .InvalidArgument
-        case .NotConfigured: return .NotConfigured
-        case .BackendUnavailable: return .BackendUnavailable
-        case .BackendRejected: return .BackendRejected
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .NotLoggedIn(let message), .InvalidSound(let message), .InvalidToken(let message),
-             .InvalidArgument(let message), .NotConfigured(let message), .BackendUnavailable(let message),
-             .BackendRejected(let message):
-            return message
-        }
-    }
-}
-
 /// Checks that `error` is an `OfflinePushError` of `kind`; returns its message.
 private func check(
-    _ error: Error?, is kind: ErrorKind, file: StaticString, line: UInt
+    _ error: Error?, is kind: String, file: StaticString, line: UInt
 ) -> String? {
     guard let error else {
         XCTFail("expected OfflinePushError.\(kind), nothing was thrown", file: file, line: line)
@@ -284,7 +270,7 @@ private func check(
 /// Asserts that `expression` throws `OfflinePushError` of `kind`; returns its message.
 @discardableResult
 private func assertThrows<T>(
-    _ kind: ErrorKind, _ expression: @autoclosure () throws -> T,
+    _ kind: String, _ expression: @autoclosure () throws -> T,
     file: StaticString = #filePath, line: UInt = #line
 ) -> String? {
     do {
@@ -298,7 +284,7 @@ private func assertThrows<T>(
 /// The async form of `assertThrows`.
 @discardableResult
 private func assertThrows<T>(
-    _ kind: ErrorKind, _ expression: @autoclosure () async throws -> T,
+    _ kind: String, _ expression: @autoclosure () async throws -> T,
     file: StaticString = #filePath, line: UInt = #line
 ) async -> String? {
     do {

@@ -13,9 +13,9 @@ func describe(_ outcome: RenderOutcome) {
     }
 }
 
-let manager = OfflinePushManager(platform: .ios)
+let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
 try manager.login(userId: "bob")
-manager.setLocale(locale: .en)
+try manager.setLocale(locale: .en)
 
 let burst = [
     IncomingMessage(
@@ -41,4 +41,4 @@ let burst = [
     ),
 ]
 print("Swift: \(burst.count) messages rendered in one call")
-manager.renderBatch(messages: burst).forEach(describe)
+try manager.renderBatch(messages: burst).forEach(describe)

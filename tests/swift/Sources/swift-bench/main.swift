@@ -40,13 +40,13 @@ func nativeRender(_ m: IncomingMessage) -> (String, String) {
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 /// Median over rounds of nanoseconds per call; `body` returns a number to consume.
-func measure(_ calls: Int, _ body: (Int) -> Int) -> Double {
+func measure(_ calls: Int, _ body: (Int) throws -> Int) rethrows -> Double {
     var sink = 0
-    for i in 0..<calls { sink &+= body(i) }  // warm-up
+    for i in 0..<calls { sink &+= try body(i) }  // warm-up
     var perCall: [Double] = []
     for _ in 0..<rounds {
         let start = now()
-        for i in 0..<calls { sink &+= body(i) }
+        for i in 0..<calls { sink &+= try body(i) }
         perCall.append(Double(now() - start) / Double(calls))
     }
     if sink == 42 { print("") }  // consumes every result so the optimizer keeps the work
@@ -61,7 +61,7 @@ func size(_ outcome: RenderOutcome) -> Int {
 }
 
 let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
-let manager = OfflinePushManager(platform: .android)
+let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
 try manager.login(userId: "bob")
 let messages = (0..<batch).map(message)
 
@@ -69,9 +69,9 @@ let nativeNs = measure(calls * 10) { i in
     let (title, content) = nativeRender(messages[i % batch])
     return title.utf8.count + content.utf8.count
 }
-let bareNs = measure(calls) { _ in manager.isLoggedIn() ? 1 : 0 }
-let renderNs = measure(calls) { i in size(manager.render(message: messages[i % batch])) }
-let batchNs = measure(max(calls / batch, 1)) { _ in manager.renderBatch(messages: messages).reduce(0) { $0 + size($1) } }
+let bareNs = try measure(calls) { _ in try manager.isLoggedIn() ? 1 : 0 }
+let renderNs = try measure(calls) { i in size(try manager.render(message: messages[i % batch])) }
+let batchNs = try measure(max(calls / batch, 1)) { _ in try manager.renderBatch(messages: messages).reduce(0) { $0 + size($1) } }
     / Double(batch)
 
 func line(_ label: String, _ ns: Double) -> String {

@@ -286,9 +286,9 @@ func applySession(_ testCase: Object, _ manager: OfflinePushManager) throws -> O
         let userId = try requiredString(session, "user_id")
         return try attempt { try manager.login(userId: userId) }
     case "logged_out":
-        manager.logout()
+        return try attempt { try manager.logout() }
     case "kicked_offline":
-        manager.kickedOffline()
+        return try attempt { try manager.kickedOffline() }
     case let other:
         throw Failure("unknown session state \(quoted(other))")
     }
@@ -349,8 +349,7 @@ func applyLocale(_ testCase: Object, _ manager: OfflinePushManager) throws -> Of
     guard case .string(let name) = value, let locale = Names.locales[name] else {
         throw Failure("unknown locale \(value)")
     }
-    manager.setLocale(locale: locale)
-    return nil
+    return try attempt { try manager.setLocale(locale: locale) }
 }
 
 // MARK: - the message
@@ -460,30 +459,6 @@ func parseMessage(_ value: JSON?) throws -> IncomingMessage {
 }
 
 // MARK: - comparing
-
-extension OfflinePushError {
-    /// The kind as the vectors spell it.
-    var kind: String {
-        switch self {
-        case .NotLoggedIn: return "not_logged_in"
-        case .InvalidSound: return "invalid_sound"
-        case .InvalidToken: return "invalid_token"
-        case .InvalidArgument: return "invalid_argument"
-        case .NotConfigured: return "not_configured"
-        case .BackendUnavailable: return "backend_unavailable"
-        case .BackendRejected: return "backend_rejected"
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .NotLoggedIn(let message), .InvalidSound(let message), .InvalidToken(let message),
-             .InvalidArgument(let message), .NotConfigured(let message), .BackendUnavailable(let message),
-             .BackendRejected(let message):
-            return message
-        }
-    }
-}
 
 func reasonName(_ reason: SuppressReason) -> String {
     switch reason {
@@ -601,7 +576,7 @@ let caseKeys = [
 func runCase(_ value: JSON) throws {
     let testCase = try object(value, "case", allowed: caseKeys)
     let platform = try lookUp(Names.platforms, requiredString(testCase, "platform"), "platform")
-    let manager = OfflinePushManager(platform: platform)
+    let manager = try OfflinePushManager(config: OfflinePushConfig(platform: platform))
     let applied = try applyState(testCase, to: manager)
     let message = try parseMessage(testCase["message"])
 

@@ -73,8 +73,21 @@ class BindingPathTest {
     }
 
     @Test
+    fun `the package's default records are the core's defaults (D3 D4 B1)`() {
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
+        manager.login("bob")
+        assertEquals(OfflinePushSettings(), manager.globalSettings())
+        val json = """{"format_version": 1, "conversation_type": "c2c", "sender": {"user_id": "a"},
+            "timestamp": 0, "push_settings": {"android": {}, "ios": {}}}"""
+        assertEquals(
+            MessagePushSettings(android = AndroidPushSettings(), ios = IosPushSettings()),
+            messageFromJson(json).pushSettings,
+        )
+    }
+
+    @Test
     fun `settings and token set in Kotlin come back from the core (V1)`() {
-        val manager = OfflinePushManager(Platform.ANDROID)
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
         assertFailsWith<OfflinePushException.NotLoggedIn> { manager.globalSettings() }
         manager.login("bob")
         val settings = OfflinePushSettings(enabled = false, c2cSound = null, groupSound = "android.resource://com.example.chat/raw/ding")
@@ -88,7 +101,7 @@ class BindingPathTest {
 
     @Test
     fun `rendering returns a sealed outcome (D1 C4 T2)`() {
-        val manager = OfflinePushManager(Platform.IOS)
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.IOS))
         assertEquals(RenderOutcome.Suppress(SuppressReason.LOGGED_OUT), manager.render(richMessage))
         manager.login("bob")
         when (val outcome = manager.render(richMessage)) {
@@ -103,7 +116,7 @@ class BindingPathTest {
 
     @Test
     fun `errors are a sealed exception hierarchy with clear messages (V2 V3 V4)`() {
-        val manager = OfflinePushManager(Platform.ANDROID)
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
         manager.login("bob")
         val sound = assertFailsWith<OfflinePushException.InvalidSound> {
             manager.setGlobalSettings(OfflinePushSettings(enabled = true, c2cSound = "file:///sdcard/a.mp3", groupSound = null))
@@ -120,7 +133,7 @@ class BindingPathTest {
 
     @Test
     fun `the batch forms agree with one call per message (C1 C2 C3 C4 D7)`() {
-        val manager = OfflinePushManager(Platform.ANDROID)
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
         manager.login("bob")
         manager.setLocale(PushLocale.EN)
         val c2c = IncomingMessage(
@@ -168,7 +181,7 @@ class BindingPathTest {
     }
 
     private fun managerWithToken(backend: PushBackend): OfflinePushManager {
-        val manager = OfflinePushManager(Platform.ANDROID)
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
         manager.login("bob")
         manager.setToken(OfflinePushToken(PushVendor.HUAWEI, PushTokenSecret("hw-token"), 1234uL))
         manager.setBackend(backend)

@@ -5,6 +5,7 @@ import org.offlinepush.GroupInfo
 import org.offlinepush.IncomingMessage
 import org.offlinepush.MessageElement
 import org.offlinepush.MessageSender
+import org.offlinepush.OfflinePushConfig
 import org.offlinepush.OfflinePushManager
 import org.offlinepush.Platform
 import org.offlinepush.RenderOutcome
@@ -67,7 +68,7 @@ private fun outcomeSize(o: RenderOutcome): Int = when (o) {
 
 fun main(args: Array<String>) {
     val calls = args.firstOrNull()?.toInt() ?: 20_000
-    val manager = OfflinePushManager(Platform.ANDROID)
+    val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
     val messages = List(BATCH) { message(it) }
     check(manager.render(messages[0]) is RenderOutcome.Show)

@@ -1,0 +1,258 @@
+//! The engine behind the exported `OfflinePushManager`: it owns the store, the
+//! clock and the app's backend, keeps what it read from the store cached, and
+//! hands the pure rules a [`RenderContext`]. Everything here returns the
+//! internal [`Error`]; the front converts it once.
+//!
+//! Caching: every call first asks the store for its generation; when it is the
+//! one the cache was filled at, nothing is read again (K2: a change made through
+//! another manager on the same store changes the generation, so it is seen at the
+//! next call). A write goes to the store first and then drops the cache.
+
+mod cache;
+
+use crate::backend::{with_retries, PushBackend, RetryPolicy};
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::model::{
+    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings,
+    OfflinePushToken, Platform, PushLocale, ReceiveOption, RenderOutcome, SessionState,
+};
+use crate::rules::{content, render, validate};
+use crate::store::Store;
+use cache::Cache;
+use parking_lot::{Mutex, MutexGuard, RwLock};
+use std::sync::Arc;
+
+pub(crate) struct Engine {
+    platform: Platform,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    cache: Mutex<Cache>,
+    backend: RwLock<Option<Arc<dyn PushBackend>>>,
+    retry: RwLock<RetryPolicy>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("platform", &self.platform)
+            .field("cache", &*self.cache.lock())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub(crate) fn new(platform: Platform, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            platform,
+            store,
+            clock,
+            cache: Mutex::new(Cache::default()),
+            backend: RwLock::new(None),
+            retry: RwLock::new(RetryPolicy::default()),
+        }
+    }
+
+    pub(crate) fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// The cache, brought up to date with the store.
+    fn fresh(&self) -> Result<MutexGuard<'_, Cache>, Error> {
+        let mut cache = self.cache.lock();
+        cache.refresh(&*self.store)?;
+        Ok(cache)
+    }
+
+    /// Runs one write against the store, given the cache brought up to date
+    /// (to check the session), then drops what the cache held, so the next read
+    /// sees exactly what was saved. The cache's lock is held throughout: a check
+    /// and the write it allows see the same state.
+    fn write(&self, change: impl FnOnce(&Cache, &dyn Store) -> Result<(), Error>) -> Result<(), Error> {
+        let mut cache = self.cache.lock();
+        cache.refresh(&*self.store)?;
+        let result = change(&cache, &*self.store);
+        cache.invalidate();
+        result
+    }
+
+    // --- the session (D1) -------------------------------------------------------
+
+    pub(crate) fn login(&self, user_id: String) -> Result<(), Error> {
+        if user_id.is_empty() {
+            return Err(Error::InvalidArgument("the user id is empty".into()));
+        }
+        self.write(|_, store| Ok(store.save_session(&SessionState::LoggedIn { user_id })?))
+    }
+
+    pub(crate) fn logout(&self) -> Result<(), Error> {
+        self.write(|_, store| Ok(store.save_session(&SessionState::LoggedOut)?))
+    }
+
+    pub(crate) fn kicked_offline(&self) -> Result<(), Error> {
+        self.write(|_, store| Ok(store.save_session(&SessionState::KickedOffline)?))
+    }
+
+    pub(crate) fn session(&self) -> Result<SessionState, Error> {
+        Ok(self.fresh()?.device.session.clone())
+    }
+
+    pub(crate) fn is_logged_in(&self) -> Result<bool, Error> {
+        Ok(matches!(
+            self.fresh()?.device.session,
+            SessionState::LoggedIn { .. }
+        ))
+    }
+
+    // --- settings ------------------------------------------------------------------
+
+    /// V1 first, then V2.
+    pub(crate) fn set_global_settings(&self, settings: OfflinePushSettings) -> Result<(), Error> {
+        self.write(|cache, store| {
+            let user_id = cache.user_id()?;
+            let settings = validate::check_global_settings(settings)?;
+            Ok(store.save_global_settings(user_id, &settings)?)
+        })
+    }
+
+    pub(crate) fn global_settings(&self) -> Result<OfflinePushSettings, Error> {
+        let cache = self.fresh()?;
+        cache.user_id()?;
+        Ok(cache.settings.clone())
+    }
+
+    pub(crate) fn set_receive_option(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: String,
+        option: ReceiveOption,
+    ) -> Result<(), Error> {
+        if conversation_id.is_empty() {
+            return Err(Error::InvalidArgument("the conversation id is empty".into()));
+        }
+        self.write(|_, store| Ok(store.save_receive_option((conversation_type, &conversation_id), option)?))
+    }
+
+    pub(crate) fn receive_option(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: &str,
+    ) -> Result<ReceiveOption, Error> {
+        let mut cache = self.fresh()?;
+        cache.load_receive_option(&*self.store, conversation_type, conversation_id)
+    }
+
+    pub(crate) fn receive_options(&self) -> Result<Vec<ConversationReceiveOption>, Error> {
+        Ok(self.store.receive_options()?)
+    }
+
+    /// V4.
+    pub(crate) fn set_do_not_disturb(&self, window: Option<DoNotDisturbWindow>) -> Result<(), Error> {
+        if let Some(window) = &window {
+            validate::check_dnd(window)?;
+        }
+        self.write(|_, store| Ok(store.save_dnd(window.as_ref())?))
+    }
+
+    pub(crate) fn do_not_disturb(&self) -> Result<Option<DoNotDisturbWindow>, Error> {
+        Ok(self.fresh()?.dnd)
+    }
+
+    pub(crate) fn set_locale(&self, locale: PushLocale) -> Result<(), Error> {
+        self.write(|_, store| Ok(store.save_locale(locale)?))
+    }
+
+    pub(crate) fn locale(&self) -> Result<PushLocale, Error> {
+        Ok(self.fresh()?.device.locale)
+    }
+
+    /// V1 first, then V3.
+    pub(crate) fn set_token(&self, token: OfflinePushToken) -> Result<(), Error> {
+        self.write(|cache, store| {
+            cache.user_id()?;
+            validate::check_token(&token)?;
+            Ok(store.save_token(Some(&token))?)
+        })
+    }
+
+    pub(crate) fn token(&self) -> Result<Option<OfflinePushToken>, Error> {
+        Ok(self.fresh()?.device.token.clone())
+    }
+
+    // --- rendering -----------------------------------------------------------------
+
+    /// D1–D7 and the notification, for each message in order, from one view of
+    /// the store.
+    pub(crate) fn render_all<'m>(
+        &self,
+        messages: impl IntoIterator<Item = &'m IncomingMessage> + Clone,
+    ) -> Result<Vec<RenderOutcome>, Error> {
+        let mut cache = self.fresh()?;
+        for message in messages.clone() {
+            cache.load_receive_option(
+                &*self.store,
+                message.conversation_type,
+                crate::rules::decide::conversation_id(message),
+            )?;
+        }
+        let ctx = cache.context(self.platform);
+        Ok(messages.into_iter().map(|m| render::render(&ctx, m)).collect())
+    }
+
+    pub(crate) fn render(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+        let mut outcomes = self.render_all(std::iter::once(message))?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// C1–C4 in the device's locale.
+    pub(crate) fn preview_all<'m>(
+        &self,
+        messages: impl IntoIterator<Item = &'m IncomingMessage>,
+    ) -> Result<Vec<String>, Error> {
+        let locale = self.locale()?;
+        Ok(messages
+            .into_iter()
+            .map(|m| content::preview(m, locale))
+            .collect())
+    }
+
+    // --- the backend ------------------------------------------------------------------
+
+    pub(crate) fn set_backend(&self, backend: Arc<dyn PushBackend>) {
+        *self.backend.write() = Some(backend);
+    }
+
+    pub(crate) fn set_retry_policy(&self, policy: RetryPolicy) -> Result<(), Error> {
+        policy.check()?;
+        *self.retry.write() = policy;
+        Ok(())
+    }
+
+    /// Uploads the stored token for the signed-in user, retrying transient failures.
+    pub(crate) async fn upload_token(&self) -> Result<(), Error> {
+        let (user_id, token) = {
+            let cache = self.fresh()?;
+            let user_id = cache.user_id()?.to_owned();
+            let token = cache
+                .device
+                .token
+                .clone()
+                .ok_or(Error::NotConfigured("no token was set"))?;
+            (user_id, token)
+        };
+        let backend = self
+            .backend
+            .read()
+            .clone()
+            .ok_or(Error::NotConfigured("no backend was set"))?;
+        let policy = *self.retry.read();
+        let secret = token.token.0.clone();
+        with_retries(policy, &*self.clock, "token upload", &[&secret], || {
+            backend.upload_token(user_id.clone(), token.clone())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests;
