@@ -33,6 +33,7 @@ fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
         sound: PushSound::Default,
         badge: true,
         notify_mode: NotifyMode::Normal,
+        badge_count: None,
     }
 }
 

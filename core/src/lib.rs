@@ -15,6 +15,7 @@ pub mod clock;
 mod engine;
 pub mod error;
 pub mod json;
+pub mod listener;
 pub mod manager;
 pub mod model;
 pub mod rules;
@@ -22,6 +23,7 @@ pub mod store;
 
 pub use backend::{PushBackend, PushBackendError, RetryPolicy};
 pub use error::OfflinePushError;
+pub use listener::{ListenerError, OfflinePushListener};
 pub use manager::OfflinePushManager;
 pub use model::*;
 

@@ -11,12 +11,14 @@
 use crate::backend::{PushBackend, RetryPolicy};
 use crate::clock::SystemClock;
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::listener::OfflinePushListener;
 use crate::model::{
     ConversationReceiveOption, ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushConfig,
     OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption, RenderOutcome, SessionState,
 };
-use crate::store::MemoryStore;
+use crate::store::{MemoryStore, SqliteStore, Store};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The offline-push state of this device and its signed-in user, and the rules
@@ -29,11 +31,17 @@ pub struct OfflinePushManager {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl OfflinePushManager {
-    /// Opens a manager as `config` says: logged out, the `ZhHans` locale, until
-    /// the app changes them.
+    /// Opens a manager as `config` says. On a store directory it finds whatever
+    /// was saved there (K2: the session included); a new store, or one in memory,
+    /// starts logged out with the `ZhHans` locale.
     #[uniffi::constructor]
     pub fn new(config: OfflinePushConfig) -> Result<Arc<Self>> {
-        let store = Arc::new(MemoryStore::new());
+        let store: Arc<dyn Store> = match &config.store_directory {
+            Some(directory) if !directory.is_empty() => {
+                Arc::new(SqliteStore::open(Path::new(directory)).map_err(Error::from)?)
+            }
+            _ => Arc::new(MemoryStore::new()),
+        };
         Ok(Arc::new(Self {
             engine: Engine::new(config.platform, store, Arc::new(SystemClock)),
         }))
@@ -163,6 +171,62 @@ impl OfflinePushManager {
     /// `preview` for a list of messages, in order, in one call.
     pub fn preview_batch(&self, messages: Vec<IncomingMessage>) -> Result<Vec<String>> {
         Ok(self.engine.preview_all(&messages)?)
+    }
+
+    /// What the app calls when a push arrives (docs/RULES.md, "State that lasts"): renders it (D1–D8),
+    /// remembers its id so it is never shown twice (R1), counts it toward the
+    /// badge (B2, B4: the notification carries `badge_count`), and tells the
+    /// listener. Saved before it returns.
+    pub fn receive(&self, message: IncomingMessage) -> Result<RenderOutcome> {
+        Ok(self.engine.receive(&message)?)
+    }
+
+    /// B3: the user read a conversation: its unread count is 0.
+    pub fn mark_read(&self, conversation_type: ConversationType, conversation_id: String) -> Result<()> {
+        Ok(self
+            .engine
+            .set_unread_count(conversation_type, conversation_id, 0)?)
+    }
+
+    /// B3: sets a conversation's unread count (from the app's own message list).
+    pub fn set_unread_count(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: String,
+        count: u32,
+    ) -> Result<()> {
+        Ok(self
+            .engine
+            .set_unread_count(conversation_type, conversation_id, count)?)
+    }
+
+    /// B3: a conversation's unread count.
+    pub fn unread_count(&self, conversation_type: ConversationType, conversation_id: String) -> Result<u32> {
+        Ok(self.engine.unread_count(conversation_type, &conversation_id)?)
+    }
+
+    /// B3: the signed-in account's badge total, the sum of its unread counts.
+    pub fn badge_total(&self) -> Result<u32> {
+        Ok(self.engine.badge_total()?)
+    }
+
+    /// Sets the listener `receive` tells (seed §3.2.2), or removes it with `None`.
+    pub fn set_listener(&self, listener: Option<Arc<dyn OfflinePushListener>>) {
+        self.engine.set_listener(listener);
+    }
+
+    /// Lets go of the store's files and locks. Call it when the app (or the
+    /// Notification Service Extension) is about to be suspended: iOS kills a
+    /// suspended process that holds a lock on a file in an app-group container
+    /// (0xdead10cc). Calls made while suspended still work, each opening and
+    /// closing the store; `resume` keeps it open again between calls.
+    pub fn suspend(&self) -> Result<()> {
+        Ok(self.engine.suspend()?)
+    }
+
+    /// Keeps the store open between calls again, after `suspend`.
+    pub fn resume(&self) {
+        self.engine.resume();
     }
 
     /// Sets the app's backend, used by `upload_token`.

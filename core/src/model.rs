@@ -10,7 +10,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// RULES §1: push is on unless the receiver or the sender turns it off.
+/// docs/RULES.md, "Words": push is on unless the receiver or the sender turns it off.
 const PUSH_ENABLED_BY_DEFAULT: bool = true;
 /// B1: a message counts toward the badge unless its sender says otherwise.
 const BADGE_ENABLED_BY_DEFAULT: bool = true;
@@ -58,7 +58,7 @@ pub struct OfflinePushSettings {
 }
 
 impl OfflinePushSettings {
-    /// What a user who never set global settings has (RULES §1).
+    /// What a user who never set global settings has (docs/RULES.md, "Words").
     pub const DEFAULT: Self = Self {
         enabled: PUSH_ENABLED_BY_DEFAULT,
         c2c_sound: None,
@@ -267,6 +267,8 @@ pub enum MessageElement {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomingMessage {
+    #[serde(default)]
+    pub message_id: Option<String>,
     pub conversation_type: ConversationType,
     pub sender: MessageSender,
     #[serde(default)]
@@ -309,6 +311,8 @@ pub struct OfflinePushNotification {
     pub sound: PushSound,
     pub badge: bool,
     pub notify_mode: NotifyMode,
+    #[serde(default)]
+    pub badge_count: Option<u32>,
 }
 
 /// D1–D7: why no notification.
@@ -323,11 +327,14 @@ pub enum SuppressReason {
     Muted,
     DoNotDisturb,
     NothingToShow,
+    Duplicate,
 }
 
 /// A notification, or the reason there is none.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// The variants are what Kotlin and Swift see; a Box is not an FFI type.
+#[allow(clippy::large_enum_variant)]
 pub enum RenderOutcome {
     Show { notification: OfflinePushNotification },
     Suppress { reason: SuppressReason },
@@ -366,4 +373,5 @@ pub struct DoNotDisturbWindow {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OfflinePushConfig {
     pub platform: Platform,
+    pub store_directory: Option<String>,
 }

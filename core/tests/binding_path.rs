@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 fn rich_message() -> IncomingMessage {
     IncomingMessage {
+        message_id: None,
         conversation_type: ConversationType::Group,
         sender: MessageSender {
             user_id: "alice".into(),

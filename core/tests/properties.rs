@@ -106,6 +106,7 @@ fn message() -> impl Strategy<Value = IncomingMessage> {
     )
         .prop_map(
             |(conversation_type, sender, group, elements, push_settings, timestamp)| IncomingMessage {
+                message_id: None,
                 conversation_type,
                 sender,
                 group,
@@ -329,6 +330,7 @@ fn the_manager_is_send_and_sync() {
 fn many_threads_at_once_are_safe() {
     let manager = support::signed_in(Platform::Android, "me");
     let message = IncomingMessage {
+        message_id: None,
         conversation_type: ConversationType::Group,
         sender: MessageSender {
             user_id: "alice".into(),

@@ -1,4 +1,4 @@
-// The conformance-vector runner in Kotlin (VECTORS.md of the shared spec): reads each
+// The conformance-vector runner in Kotlin (tests/vectors/README.md): reads each
 // case with Gson, builds the records in Kotlin, applies them through the generated
 // package `org.offlinepush` and compares the outcome in Kotlin. It mirrors the Rust
 // reference runner, tests/rust/vectors.rs, check for check.
@@ -42,6 +42,7 @@ import org.offlinepush.kind
 import org.offlinepush.ReceiveOption
 import org.offlinepush.RenderOutcome
 import org.offlinepush.SuppressReason
+import org.offlinepush.TitleSource
 import java.io.StringReader
 import java.nio.ByteBuffer
 import java.nio.charset.CharacterCodingException
@@ -126,16 +127,16 @@ private fun utf8(s: String): ByteArray = s.toByteArray(StandardCharsets.UTF_8)
 
 private fun runFile(file: Path, tally: Tally) {
     val label = file.fileName.toString()
-    val cases = try {
-        readCases(file)
+    val (cases, scenarios) = try {
+        readFile(file)
     } catch (e: Exception) {
         tally.failures += "$label: cannot parse the file: ${describe(e)}"
         return
     }
-    cases.forEachIndexed { index, case ->
-        val name = (case as? JsonObject)?.get("name")?.stringOrNull() ?: "#$index"
+    fun run(items: JsonArray, prefix: String, body: (JsonElement) -> Unit) = items.forEachIndexed { index, item ->
+        val name = prefix + ((item as? JsonObject)?.get("name")?.stringOrNull() ?: "#$index")
         try {
-            runCase(case)
+            body(item)
             tally.passed += 1
         } catch (e: CaseFailure) {
             tally.failures += "$label :: $name: ${e.message}"
@@ -145,6 +146,8 @@ private fun runFile(file: Path, tally: Tally) {
             tally.failures += "$label :: $name: unexpected $e"
         }
     }
+    run(cases, "", ::runCase)
+    run(scenarios, "scenario ", ::runScenario)
 }
 
 /** A file-level error for the report: the JDK's messages for some of these are only a path. */
@@ -154,11 +157,17 @@ private fun describe(e: Exception): String = when (e) {
     else -> e.message ?: e.toString()
 }
 
-private fun readCases(file: Path): JsonArray {
+/** The file's cases and scenarios; either may be absent, nothing else may be there. */
+private fun readFile(file: Path): Pair<JsonArray, JsonArray> {
     // Strict UTF-8, as Rust's read_to_string: malformed bytes fail the file.
     val text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString()
-    val doc = parseStrictly(text)
-    return (doc as? JsonObject)?.get("cases") as? JsonArray ?: fail("the file has no \"cases\" array")
+    val doc = parseStrictly(text).objectOf("the file", setOf("cases", "scenarios"))
+    fun list(key: String): JsonArray = when (val v = doc.get(key)) {
+        null -> JsonArray()
+        is JsonArray -> v
+        else -> fail("$key must be a list")
+    }
+    return list("cases") to list("scenarios")
 }
 
 /**
@@ -325,7 +334,7 @@ private fun notifyMode(s: String): NotifyMode = when (s) {
 // --- the case's state --------------------------------------------------------------------
 
 /**
- * Applies the case's state in the order of VECTORS.md and returns the first error
+ * Applies the case's state in the order of tests/vectors/README.md and returns the first error
  * the package raised, or null. Each part is read only when the previous ones were
  * applied, so after an error the rest of the state is not even parsed (as in Rust).
  */
@@ -466,7 +475,7 @@ private fun pushSettings(value: JsonElement): MessagePushSettings {
 private fun message(value: JsonElement): IncomingMessage {
     val m = value.objectOf(
         "message",
-        setOf("conversation_type", "sender", "group", "timestamp", "elements", "push_settings"),
+        setOf("message_id", "conversation_type", "sender", "group", "timestamp", "elements", "push_settings"),
     )
     val s = (m.get("sender") ?: fail("sender is missing")).objectOf("sender", setOf("user_id", "nickname", "name_card"))
     val group = m.present("group")?.let { v ->
@@ -479,6 +488,7 @@ private fun message(value: JsonElement): IncomingMessage {
         else -> fail("elements must be a list")
     }
     return IncomingMessage(
+        messageId = m.optStr("message_id"),
         conversationType = conversationType(m.reqStr("conversation_type")),
         sender = MessageSender(userId = s.reqStr("user_id"), nickname = s.optStr("nickname"), nameCard = s.optStr("name_card")),
         group = group,
@@ -499,6 +509,7 @@ private fun reasonName(reason: SuppressReason): String = when (reason) {
     SuppressReason.MUTED -> "muted"
     SuppressReason.DO_NOT_DISTURB -> "do_not_disturb"
     SuppressReason.NOTHING_TO_SHOW -> "nothing_to_show"
+    SuppressReason.DUPLICATE -> "duplicate"
 }
 
 private fun conversationTypeName(kind: ConversationType): String = when (kind) {
@@ -531,6 +542,15 @@ private fun notificationJson(n: OfflinePushNotification): JsonObject = JsonObjec
     add("sound", soundJson(n.sound))
     addProperty("badge", n.badge)
     addProperty("notify_mode", notifyModeName(n.notifyMode))
+    addProperty("badge_count", n.badgeCount?.toLong())
+    addProperty(
+        "title_source",
+        when (n.titleSource) {
+            TitleSource.SENDER -> "sender"
+            TitleSource.GROUP -> "group"
+            TitleSource.MESSAGE -> "message"
+        },
+    )
 }
 
 private fun runCase(value: JsonElement) {
@@ -588,4 +608,178 @@ private fun compareNotification(expect: JsonElement, got: JsonObject) {
         if (have == want) null else "$key: expected $want, got $have"
     }
     if (diffs.isNotEmpty()) fail(diffs.joinToString("; "))
+}
+
+// --- scenarios (state over several steps) ----------------------------------------------------
+
+private val SCENARIO_KEYS = setOf("name", "platform", "locale", "steps")
+
+/** The actions of a step: exactly one per step. */
+private val STEP_ACTIONS = listOf(
+    "login", "logout", "kicked_offline", "set_global_settings", "set_receive_option", "set_dnd", "set_token",
+    "set_locale", "receive", "render", "mark_read", "set_unread_count", "expect_badge", "expect_global_settings",
+    "expect_receive_option", "restart",
+)
+private val STEP_KEYS = STEP_ACTIONS.toSet() + setOf("on", "expect", "expect_reason", "expect_error")
+
+private fun platformOf(obj: JsonObject): Platform = when (val p = obj.reqStr("platform")) {
+    "android" -> Platform.ANDROID
+    "ios" -> Platform.IOS
+    else -> fail("unknown platform ${quoted(p)}")
+}
+
+/** The scenario's managers on its store: the app's, and the second process's, each opened at first use. */
+private class Managers(val platform: Platform, val directory: Path) : AutoCloseable {
+    private var first: OfflinePushManager? = null
+    private var second: OfflinePushManager? = null
+
+    fun get(on: String?): OfflinePushManager = when (on) {
+        null, "first" -> first ?: open().also { first = it }
+        "second" -> second ?: open().also { second = it }
+        else -> fail("unknown manager ${quoted(on)}: \"on\" is \"second\"")
+    }
+
+    private fun open(): OfflinePushManager = try {
+        OfflinePushManager(OfflinePushConfig(platform = platform, storeDirectory = directory.toString()))
+    } catch (e: OfflinePushException) {
+        fail("cannot open a manager: ${e.kind} (${e.message})")
+    }
+
+    /** As when the app is killed: every manager goes, the next use opens a new one. */
+    override fun close() {
+        first?.close()
+        second?.close()
+        first = null
+        second = null
+    }
+}
+
+private fun runScenario(value: JsonElement) {
+    val scenario = value.objectOf("scenario", SCENARIO_KEYS)
+    val platform = platformOf(scenario)
+    val steps = scenario.get("steps") as? JsonArray ?: fail("steps must be a list")
+    val directory = Files.createTempDirectory("offline-push-scenario")
+    try {
+        Managers(platform, directory).use { managers ->
+            scenario.present("locale")?.let { loc ->
+                val l = locale(loc)
+                try {
+                    managers.get(null).setLocale(l)
+                } catch (e: OfflinePushException) {
+                    fail("set_locale failed: ${e.kind} (${e.message})")
+                }
+            }
+            steps.forEachIndexed { index, step ->
+                try {
+                    runStep(managers, step)
+                } catch (e: CaseFailure) {
+                    fail("step ${index + 1}: ${e.message}")
+                }
+            }
+        }
+    } finally {
+        directory.toFile().deleteRecursively()
+    }
+}
+
+private fun runStep(managers: Managers, value: JsonElement) {
+    val step = value.objectOf("step", STEP_KEYS)
+    if (STEP_ACTIONS.count { step.has(it) } != 1) fail("a step has exactly one action")
+    if (step.has("restart")) return managers.close()
+    val manager = managers.get(step.present("on")?.let { it.stringOrNull() ?: fail("on must be a string") })
+    val outcome = try {
+        act(manager, step)
+    } catch (e: OfflinePushException) {
+        val want = step.get("expect_error") ?: fail("failed: ${e.kind} (${e.message})")
+        val kind = want.stringOrNull() ?: fail("expect_error must be a string")
+        if (e.kind != kind) fail("expected error $kind, got ${e.kind} (${e.message})")
+        return
+    }
+    step.get("expect_error")?.let { fail("expected error ${it.stringOrNull() ?: it}, got none") }
+    if (outcome != null) checkOutcome(step, outcome) else checkReading(manager, step)
+}
+
+/** The step's action; the outcome of a receive or render, for `expect`. */
+private fun act(manager: OfflinePushManager, step: JsonObject): RenderOutcome? {
+    fun conversation(key: String, extra: Set<String> = emptySet()): JsonObject =
+        step.get(key).objectOf(key, setOf("conversation_type", "conversation_id") + extra)
+    when {
+        step.has("login") -> manager.login(step.get("login").stringOrNull() ?: fail("login must be a string"))
+        step.has("logout") -> manager.logout()
+        step.has("kicked_offline") -> manager.kickedOffline()
+        step.has("set_global_settings") -> manager.setGlobalSettings(globalSettings(step.get("set_global_settings")))
+        step.has("set_receive_option") -> {
+            val r = conversation("set_receive_option", setOf("option"))
+            manager.setReceiveOption(conversationType(r.reqStr("conversation_type")), r.reqStr("conversation_id"), receiveOption(r))
+        }
+        step.has("set_dnd") -> manager.setDoNotDisturb(step.present("set_dnd")?.let(::doNotDisturb))
+        step.has("set_token") -> manager.setToken(token(step.get("set_token")))
+        step.has("set_locale") -> manager.setLocale(locale(step.get("set_locale")))
+        step.has("receive") -> return manager.receive(message(step.get("receive")))
+        step.has("render") -> return manager.render(message(step.get("render")))
+        step.has("mark_read") -> {
+            val c = conversation("mark_read")
+            manager.markRead(conversationType(c.reqStr("conversation_type")), c.reqStr("conversation_id"))
+        }
+        step.has("set_unread_count") -> {
+            val c = conversation("set_unread_count", setOf("count"))
+            val count = c.get("count")?.unsignedOrNull()?.takeIf { it <= UInt.MAX_VALUE }?.toUInt()
+                ?: fail("count must be a non-negative integer")
+            manager.setUnreadCount(conversationType(c.reqStr("conversation_type")), c.reqStr("conversation_id"), count)
+        }
+        step.has("expect_badge") -> manager.badgeTotal()
+        step.has("expect_global_settings") -> manager.globalSettings()
+        step.has("expect_receive_option") -> {
+            val r = conversation("expect_receive_option", setOf("option"))
+            manager.receiveOption(conversationType(r.reqStr("conversation_type")), r.reqStr("conversation_id"))
+        }
+    }
+    return null
+}
+
+private fun receiveOption(r: JsonObject): ReceiveOption = when (val o = r.reqStr("option")) {
+    "receive" -> ReceiveOption.RECEIVE
+    "receive_not_notify" -> ReceiveOption.RECEIVE_NOT_NOTIFY
+    "not_receive" -> ReceiveOption.NOT_RECEIVE
+    else -> fail("unknown receive option ${quoted(o)}")
+}
+
+private fun receiveOptionName(option: ReceiveOption): String = when (option) {
+    ReceiveOption.RECEIVE -> "receive"
+    ReceiveOption.RECEIVE_NOT_NOTIFY -> "receive_not_notify"
+    ReceiveOption.NOT_RECEIVE -> "not_receive"
+}
+
+private fun settingsJson(s: OfflinePushSettings): JsonObject = JsonObject().apply {
+    addProperty("enabled", s.enabled)
+    addProperty("c2c_sound", s.c2cSound)
+    addProperty("group_sound", s.groupSound)
+}
+
+/** The reading steps compare what the manager says now. */
+private fun checkReading(manager: OfflinePushManager, step: JsonObject) {
+    step.get("expect_badge")?.let { want ->
+        val n = want.unsignedOrNull() ?: fail("expect_badge must be a non-negative integer")
+        val got = manager.badgeTotal()
+        if (got.toULong() != n) fail("expected badge $n, got $got")
+    }
+    step.get("expect_global_settings")?.let { want ->
+        val keys = (want as? JsonObject ?: fail("expect_global_settings must be an object")).keySet()
+        // Read the expected keys as settings are read, so every sound form compares equal.
+        val wantJson = settingsJson(globalSettings(want))
+        val got = settingsJson(manager.globalSettings())
+        for (key in keys.sorted()) {
+            if (got.get(key) != wantJson.get(key)) {
+                fail("global settings $key: expected ${wantJson.get(key)}, got ${got.get(key)}")
+            }
+        }
+    }
+    step.get("expect_receive_option")?.let { v ->
+        val r = v.objectOf("expect_receive_option", setOf("conversation_type", "conversation_id", "option"))
+        val want = receiveOption(r)
+        val got = manager.receiveOption(conversationType(r.reqStr("conversation_type")), r.reqStr("conversation_id"))
+        if (got != want) {
+            fail("receive option of ${r.reqStr("conversation_id")}: expected ${quoted(receiveOptionName(want))}, got ${quoted(receiveOptionName(got))}")
+        }
+    }
 }

@@ -1,25 +1,28 @@
 //! The conformance-vector runner in Rust (tests/vectors/README.md): reads each
-//! case with serde into the core's own records (their JSON is the vectors'
-//! spelling, `core/src/json.rs`), applies it through the public Rust API, and
-//! compares the outcome. Also runs every `*.json` in OFFLINE_PUSH_EXTRA_VECTORS.
-//! Ends with `rust-vectors: N passed, M failed`.
+//! case and scenario with serde into the core's own records (their JSON is the
+//! vectors' spelling, `core/src/json.rs`), applies it through the public Rust
+//! API, and compares the outcome. Also runs every `*.json` in
+//! OFFLINE_PUSH_EXTRA_VECTORS. Ends with `rust-vectors: N passed, M failed`.
 
 use offline_push::*;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 type Check<T> = Result<T, String>;
 
-/// A file: `{"cases": [...]}`.
+/// A file: `{"cases": [...], "scenarios": [...]}`, either or both.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VectorFile {
     #[serde(default)]
     cases: Vec<Value>,
+    #[serde(default)]
+    scenarios: Vec<Value>,
 }
 
-/// One case, as VECTORS.md defines it; an unknown key is an error.
+/// One case, as tests/vectors/README.md defines it; an unknown key is an error.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
@@ -100,22 +103,33 @@ fn run_file(file: &Path, passed: &mut usize, failures: &mut Vec<String>) {
         Ok(parsed) => parsed,
         Err(e) => return failures.push(format!("{label}: cannot parse the file: {e}")),
     };
-    for (index, case) in parsed.cases.iter().enumerate() {
-        let name = case
+    let named = |index: usize, value: &Value| {
+        value
             .get("name")
             .and_then(Value::as_str)
-            .map_or_else(|| format!("#{index}"), str::to_owned);
+            .map_or_else(|| format!("#{index}"), str::to_owned)
+    };
+    for (index, case) in parsed.cases.iter().enumerate() {
         match Case::deserialize(case)
             .map_err(|e| format!("cannot parse the case: {e}"))
             .and_then(run_case)
         {
             Ok(()) => *passed += 1,
-            Err(e) => failures.push(format!("{label} :: {name}: {e}")),
+            Err(e) => failures.push(format!("{label} :: {}: {e}", named(index, case))),
+        }
+    }
+    for (index, scenario) in parsed.scenarios.iter().enumerate() {
+        let result = Scenario::deserialize(scenario)
+            .map_err(|e| format!("cannot parse the scenario: {e}"))
+            .and_then(run_scenario);
+        match result {
+            Ok(()) => *passed += 1,
+            Err(e) => failures.push(format!("{label} :: scenario {}: {e}", named(index, scenario))),
         }
     }
 }
 
-/// Applies the case's state in the order of VECTORS.md; the first error stops.
+/// Applies the case's state in the order of tests/vectors/README.md; the first error stops.
 fn apply_state(case: &Case, manager: &OfflinePushManager) -> Result<(), OfflinePushError> {
     match &case.session {
         SessionState::LoggedIn { user_id } => manager.login(user_id.clone())?,
@@ -150,10 +164,7 @@ fn spelled<T: serde::Serialize>(value: &T) -> Value {
 }
 
 fn run_case(case: Case) -> Check<()> {
-    let manager = OfflinePushManager::new(OfflinePushConfig {
-        platform: case.platform,
-    })
-    .map_err(|e| format!("cannot open a manager: {e}"))?;
+    let manager = open(case.platform, None)?;
     let applied = apply_state(&case, &manager);
 
     if let Some(expected) = &case.expect_error {
@@ -212,4 +223,236 @@ fn compare(
             }
         }
     }
+}
+
+fn open(platform: Platform, directory: Option<&Path>) -> Check<Arc<OfflinePushManager>> {
+    OfflinePushManager::new(OfflinePushConfig {
+        platform,
+        store_directory: directory.map(|d| d.display().to_string()),
+    })
+    .map_err(|e| format!("cannot open a manager: {} ({e})", e.kind()))
+}
+
+// --- scenarios (state over several steps, docs/RULES.md, "State that lasts") ---------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scenario {
+    #[allow(dead_code)] // read apart, to name the scenario even when it does not parse
+    name: String,
+    platform: Platform,
+    #[serde(default)]
+    locale: Option<PushLocale>,
+    steps: Vec<Step>,
+}
+
+/// A conversation named in a step.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConversationRef {
+    conversation_type: ConversationType,
+    conversation_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnreadCount {
+    conversation_type: ConversationType,
+    conversation_id: String,
+    count: u32,
+}
+
+/// One step: exactly one action, with what to expect of it.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct Step {
+    on: Option<String>,
+    login: Option<String>,
+    logout: Option<bool>,
+    kicked_offline: Option<bool>,
+    set_global_settings: Option<OfflinePushSettings>,
+    set_receive_option: Option<ConversationReceiveOption>,
+    /// Absent: not this step; `null`: clear the window.
+    #[serde(deserialize_with = "present")]
+    set_dnd: Option<Value>,
+    set_token: Option<OfflinePushToken>,
+    set_locale: Option<PushLocale>,
+    receive: Option<IncomingMessage>,
+    render: Option<IncomingMessage>,
+    mark_read: Option<ConversationRef>,
+    set_unread_count: Option<UnreadCount>,
+    expect_badge: Option<u32>,
+    expect_global_settings: Option<serde_json::Map<String, Value>>,
+    expect_receive_option: Option<ConversationReceiveOption>,
+    restart: Option<bool>,
+    #[serde(deserialize_with = "present")]
+    expect: Option<Value>,
+    expect_reason: Option<SuppressReason>,
+    expect_error: Option<String>,
+}
+
+/// The managers of a scenario: the app's, and the second process's, opened at
+/// their first use on the scenario's store.
+struct Managers {
+    platform: Platform,
+    directory: tempfile::TempDir,
+    first: Option<Arc<OfflinePushManager>>,
+    second: Option<Arc<OfflinePushManager>>,
+}
+
+impl Managers {
+    fn get(&mut self, on: Option<&str>) -> Check<Arc<OfflinePushManager>> {
+        let slot = match on {
+            None | Some("first") => &mut self.first,
+            Some("second") => &mut self.second,
+            Some(other) => return Err(format!("unknown manager {other:?}: \"on\" is \"second\"")),
+        };
+        if slot.is_none() {
+            *slot = Some(open(self.platform, Some(self.directory.path()))?);
+        }
+        Ok(slot.clone().expect("just opened"))
+    }
+}
+
+fn run_scenario(scenario: Scenario) -> Check<()> {
+    let directory = tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
+    let mut managers = Managers {
+        platform: scenario.platform,
+        directory,
+        first: None,
+        second: None,
+    };
+    if let Some(locale) = scenario.locale {
+        managers
+            .get(None)?
+            .set_locale(locale)
+            .map_err(|e| format!("set_locale failed: {e}"))?;
+    }
+    for (index, step) in scenario.steps.into_iter().enumerate() {
+        run_step(&mut managers, step).map_err(|e| format!("step {}: {e}", index + 1))?;
+    }
+    Ok(())
+}
+
+fn run_step(managers: &mut Managers, step: Step) -> Check<()> {
+    let actions = [
+        step.login.is_some(),
+        step.logout.is_some(),
+        step.kicked_offline.is_some(),
+        step.set_global_settings.is_some(),
+        step.set_receive_option.is_some(),
+        step.set_dnd.is_some(),
+        step.set_token.is_some(),
+        step.set_locale.is_some(),
+        step.receive.is_some(),
+        step.render.is_some(),
+        step.mark_read.is_some(),
+        step.set_unread_count.is_some(),
+        step.expect_badge.is_some(),
+        step.expect_global_settings.is_some(),
+        step.expect_receive_option.is_some(),
+        step.restart.is_some(),
+    ];
+    if actions.iter().filter(|a| **a).count() != 1 {
+        return Err("a step has exactly one action".into());
+    }
+    if step.restart == Some(true) {
+        managers.first = None;
+        managers.second = None;
+        return Ok(());
+    }
+    let manager = managers.get(step.on.as_deref())?;
+    let result = act(&manager, &step);
+    match (&step.expect_error, result) {
+        (Some(want), Err(e)) if e.kind() == want => Ok(()),
+        (Some(want), Err(e)) => Err(format!("expected error {want}, got {} ({e})", e.kind())),
+        (Some(want), Ok(_)) => Err(format!("expected error {want}, got none")),
+        (None, Err(e)) => Err(format!("failed: {} ({e})", e.kind())),
+        (None, Ok(Some(outcome))) => compare(step.expect.as_ref(), step.expect_reason, &outcome),
+        (None, Ok(None)) => check_reading(&manager, &step),
+    }
+}
+
+/// The step's action, on `manager`: the outcome of a `receive` or `render`, for `expect`.
+fn act(manager: &OfflinePushManager, step: &Step) -> Result<Option<RenderOutcome>, OfflinePushError> {
+    if let Some(user_id) = &step.login {
+        manager.login(user_id.clone())?;
+    } else if step.logout.is_some() {
+        manager.logout()?;
+    } else if step.kicked_offline.is_some() {
+        manager.kicked_offline()?;
+    } else if let Some(settings) = &step.set_global_settings {
+        manager.set_global_settings(settings.clone())?;
+    } else if let Some(o) = &step.set_receive_option {
+        manager.set_receive_option(o.conversation_type, o.conversation_id.clone(), o.option)?;
+    } else if let Some(window) = &step.set_dnd {
+        let window = match window {
+            Value::Null => None,
+            value => Some(DoNotDisturbWindow::deserialize(value).map_err(|e| {
+                OfflinePushError::InvalidArgument(format!("the runner cannot read set_dnd: {e}"))
+            })?),
+        };
+        manager.set_do_not_disturb(window)?;
+    } else if let Some(token) = &step.set_token {
+        manager.set_token(token.clone())?;
+    } else if let Some(locale) = step.set_locale {
+        manager.set_locale(locale)?;
+    } else if let Some(message) = &step.receive {
+        return Ok(Some(manager.receive(message.clone())?));
+    } else if let Some(message) = &step.render {
+        return Ok(Some(manager.render(message.clone())?));
+    } else if let Some(c) = &step.mark_read {
+        manager.mark_read(c.conversation_type, c.conversation_id.clone())?;
+    } else if let Some(c) = &step.set_unread_count {
+        manager.set_unread_count(c.conversation_type, c.conversation_id.clone(), c.count)?;
+    } else if step.expect_badge.is_some() {
+        manager.badge_total()?;
+    } else if step.expect_global_settings.is_some() {
+        manager.global_settings()?;
+    } else if let Some(o) = &step.expect_receive_option {
+        manager.receive_option(o.conversation_type, o.conversation_id.clone())?;
+    }
+    Ok(None)
+}
+
+/// The reading steps compare what the manager says now.
+fn check_reading(manager: &OfflinePushManager, step: &Step) -> Check<()> {
+    let failed = |e: OfflinePushError| format!("failed: {} ({e})", e.kind());
+    if let Some(want) = step.expect_badge {
+        let got = manager.badge_total().map_err(failed)?;
+        if got != want {
+            return Err(format!("expected badge {want}, got {got}"));
+        }
+    }
+    if let Some(want) = &step.expect_global_settings {
+        // Read the expected keys the way the records read them (so every sound
+        // form compares equal), then compare only the keys given.
+        let want_settings = OfflinePushSettings::deserialize(&Value::Object(want.clone()))
+            .map_err(|e| format!("cannot read expect_global_settings: {e}"))?;
+        let want_json = spelled(&want_settings);
+        let got = spelled(&manager.global_settings().map_err(failed)?);
+        for key in want.keys() {
+            if got.get(key) != want_json.get(key) {
+                return Err(format!(
+                    "global settings {key}: expected {}, got {}",
+                    want_json[key.as_str()],
+                    got[key.as_str()]
+                ));
+            }
+        }
+    }
+    if let Some(want) = &step.expect_receive_option {
+        let got = manager
+            .receive_option(want.conversation_type, want.conversation_id.clone())
+            .map_err(failed)?;
+        if got != want.option {
+            return Err(format!(
+                "receive option of {}: expected {}, got {}",
+                want.conversation_id,
+                spelled(&want.option),
+                spelled(&got)
+            ));
+        }
+    }
+    Ok(())
 }

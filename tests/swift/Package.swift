@@ -1,5 +1,5 @@
 // swift-tools-version:5.9
-// The Swift conformance-vector runner (VECTORS.md): `swift run swift-vectors
+// The Swift conformance-vector runner (tests/vectors/README.md): `swift run swift-vectors
 // <own dir> [<extra dir>]`. It reads the vectors with Foundation and calls the
 // generated Swift API of the local OfflinePush package (../../bindings/swift).
 import PackageDescription

@@ -7,13 +7,13 @@ use crate::model::{
     ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform, ReceiveOption, SessionState,
 };
 use crate::rules::decide::{ReceiveOptionLookup, RenderContext};
-use crate::store::{DeviceState, Store};
+use crate::store::{DeviceState, Generation, Store};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
 pub(super) struct Cache {
     /// The store's generation this was read at; `None`: read again.
-    generation: Option<u64>,
+    generation: Option<Generation>,
     pub(super) device: DeviceState,
     /// The signed-in account's global settings, the defaults when it set none or
     /// when no one is signed in.
@@ -40,20 +40,15 @@ impl ReceiveOptionLookup for ReceiveOptionMemo {
 impl Cache {
     /// Reads the store again if it changed since the cache was filled.
     pub(super) fn refresh(&mut self, store: &dyn Store) -> Result<(), Error> {
-        let generation = store.generation()?;
-        if self.generation == Some(generation) {
+        if self.generation.is_some() && self.generation == Some(store.generation()?) {
             return Ok(());
         }
-        let device = store.device()?;
-        let settings = match &device.session {
-            SessionState::LoggedIn { user_id } => store.global_settings(user_id)?,
-            SessionState::LoggedOut | SessionState::KickedOffline => None,
-        };
+        let snapshot = store.snapshot()?;
         *self = Self {
-            generation: Some(generation),
-            device,
-            settings: settings.unwrap_or_default(),
-            dnd: store.dnd()?,
+            generation: Some(snapshot.generation),
+            device: snapshot.device,
+            settings: snapshot.account.settings.unwrap_or_default(),
+            dnd: snapshot.account.dnd,
             receive_options: ReceiveOptionMemo::default(),
         };
         Ok(())
@@ -75,18 +70,23 @@ impl Cache {
         }
     }
 
-    /// One conversation's option, read from the store the first time it is asked for.
+    /// One conversation's option for the signed-in account, read from the store
+    /// the first time it is asked for. With no one signed in, `Receive` (D1
+    /// suppresses first anyway).
     pub(super) fn load_receive_option(
         &mut self,
         store: &dyn Store,
         conversation_type: ConversationType,
         conversation_id: &str,
     ) -> Result<ReceiveOption, Error> {
+        let SessionState::LoggedIn { user_id } = &self.device.session else {
+            return Ok(ReceiveOption::Receive);
+        };
         let by_id = self.receive_options.0.entry(conversation_type).or_default();
         if let Some(option) = by_id.get(conversation_id) {
             return Ok(*option);
         }
-        let option = store.receive_option((conversation_type, conversation_id))?;
+        let option = store.receive_option(user_id, (conversation_type, conversation_id))?;
         by_id.insert(conversation_id.to_owned(), option);
         Ok(option)
     }

@@ -7,18 +7,23 @@
 //! one the cache was filled at, nothing is read again (K2: a change made through
 //! another manager on the same store changes the generation, so it is seen at the
 //! next call). A write goes to the store first and then drops the cache.
+//!
+//! The listener is called after every lock here is released: it may call back
+//! into the manager.
 
 mod cache;
 
 use crate::backend::{with_retries, PushBackend, RetryPolicy};
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::listener::OfflinePushListener;
 use crate::model::{
     ConversationReceiveOption, ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings,
     OfflinePushToken, Platform, PushLocale, ReceiveOption, RenderOutcome, SessionState,
 };
-use crate::rules::{content, render, validate};
-use crate::store::Store;
+use crate::rules::decide::conversation_id;
+use crate::rules::{content, non_empty, receive, render, validate};
+use crate::store::{Receipt, Store};
 use cache::Cache;
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::sync::Arc;
@@ -29,6 +34,7 @@ pub(crate) struct Engine {
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
     backend: RwLock<Option<Arc<dyn PushBackend>>>,
+    listener: RwLock<Option<Arc<dyn OfflinePushListener>>>,
     retry: RwLock<RetryPolicy>,
 }
 
@@ -49,6 +55,7 @@ impl Engine {
             clock,
             cache: Mutex::new(Cache::default()),
             backend: RwLock::new(None),
+            listener: RwLock::new(None),
             retry: RwLock::new(RetryPolicy::default()),
         }
     }
@@ -127,10 +134,32 @@ impl Engine {
         conversation_id: String,
         option: ReceiveOption,
     ) -> Result<(), Error> {
+        self.write_conversation(
+            conversation_type,
+            &conversation_id,
+            |store, user_id, conversation| store.save_receive_option(user_id, conversation, option),
+        )
+    }
+
+    /// A write to one conversation of the signed-in account (V1; the id must not
+    /// be empty).
+    fn write_conversation(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: &str,
+        change: impl FnOnce(
+            &dyn Store,
+            &str,
+            crate::store::ConversationKey<'_>,
+        ) -> Result<(), crate::store::StoreError>,
+    ) -> Result<(), Error> {
         if conversation_id.is_empty() {
             return Err(Error::InvalidArgument("the conversation id is empty".into()));
         }
-        self.write(|_, store| Ok(store.save_receive_option((conversation_type, &conversation_id), option)?))
+        self.write(|cache, store| {
+            let user_id = cache.user_id()?;
+            Ok(change(store, user_id, (conversation_type, conversation_id))?)
+        })
     }
 
     pub(crate) fn receive_option(
@@ -139,23 +168,30 @@ impl Engine {
         conversation_id: &str,
     ) -> Result<ReceiveOption, Error> {
         let mut cache = self.fresh()?;
+        cache.user_id()?;
         cache.load_receive_option(&*self.store, conversation_type, conversation_id)
     }
 
     pub(crate) fn receive_options(&self) -> Result<Vec<ConversationReceiveOption>, Error> {
-        Ok(self.store.receive_options()?)
+        let user_id = self.fresh()?.user_id()?.to_owned();
+        Ok(self.store.receive_options(&user_id)?)
     }
 
     /// V4.
     pub(crate) fn set_do_not_disturb(&self, window: Option<DoNotDisturbWindow>) -> Result<(), Error> {
-        if let Some(window) = &window {
-            validate::check_dnd(window)?;
-        }
-        self.write(|_, store| Ok(store.save_dnd(window.as_ref())?))
+        self.write(|cache, store| {
+            let user_id = cache.user_id()?;
+            if let Some(window) = &window {
+                validate::check_dnd(window)?;
+            }
+            Ok(store.save_dnd(user_id, window.as_ref())?)
+        })
     }
 
     pub(crate) fn do_not_disturb(&self) -> Result<Option<DoNotDisturbWindow>, Error> {
-        Ok(self.fresh()?.dnd)
+        let cache = self.fresh()?;
+        cache.user_id()?;
+        Ok(cache.dnd)
     }
 
     pub(crate) fn set_locale(&self, locale: PushLocale) -> Result<(), Error> {
@@ -189,11 +225,7 @@ impl Engine {
     ) -> Result<Vec<RenderOutcome>, Error> {
         let mut cache = self.fresh()?;
         for message in messages.clone() {
-            cache.load_receive_option(
-                &*self.store,
-                message.conversation_type,
-                crate::rules::decide::conversation_id(message),
-            )?;
+            cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
         }
         let ctx = cache.context(self.platform);
         Ok(messages.into_iter().map(|m| render::render(&ctx, m)).collect())
@@ -214,6 +246,96 @@ impl Engine {
             .into_iter()
             .map(|m| content::preview(m, locale))
             .collect())
+    }
+
+    // --- receiving (docs/RULES.md, "State that lasts") --------------------------------------------------------------
+
+    /// D1–D8 and the notification; records the message id (R1) and the unread
+    /// count (B2) in one transaction; then tells the listener.
+    pub(crate) fn receive(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+        let outcome = self.receive_locked(message)?;
+        let listener = self.listener.read().clone();
+        if let Some(listener) = listener {
+            // A listener that fails never breaks `receive`: what it threw is its own.
+            let _ = match &outcome {
+                RenderOutcome::Show { notification } => listener.on_notification(notification.clone()),
+                RenderOutcome::Suppress { reason } => listener.on_suppressed(message.clone(), *reason),
+            };
+        }
+        Ok(outcome)
+    }
+
+    fn receive_locked(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+        let mut cache = self.fresh()?;
+        cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
+        let outcome = render::render(&cache.context(self.platform), message);
+        // D1: with no one signed in nothing is recorded (R1 is per account).
+        let Ok(user_id) = cache.user_id() else {
+            return Ok(outcome);
+        };
+        let counts_toward = receive::counts_toward_badge(&outcome, message);
+        let receipt = Receipt {
+            message_id: non_empty(&message.message_id),
+            counts_toward,
+        };
+        let record = self.store.record_receipt(user_id, receipt)?;
+        Ok(receive::after_receipt(
+            outcome,
+            record.duplicate,
+            counts_toward.is_some(),
+            record.badge_total,
+        ))
+    }
+
+    /// B3: one conversation's unread count.
+    pub(crate) fn unread_count(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: &str,
+    ) -> Result<u32, Error> {
+        let user_id = self.fresh()?.user_id()?.to_owned();
+        Ok(self
+            .store
+            .unread_count(&user_id, (conversation_type, conversation_id))?)
+    }
+
+    /// B3: sets one conversation's unread count (0 for `mark_read`).
+    pub(crate) fn set_unread_count(
+        &self,
+        conversation_type: ConversationType,
+        conversation_id: String,
+        count: u32,
+    ) -> Result<(), Error> {
+        self.write_conversation(
+            conversation_type,
+            &conversation_id,
+            |store, user_id, conversation| store.save_unread_count(user_id, conversation, count),
+        )
+    }
+
+    /// B3: the signed-in account's badge total.
+    pub(crate) fn badge_total(&self) -> Result<u32, Error> {
+        let user_id = self.fresh()?.user_id()?.to_owned();
+        Ok(self.store.badge_total(&user_id)?)
+    }
+
+    pub(crate) fn set_listener(&self, listener: Option<Arc<dyn OfflinePushListener>>) {
+        *self.listener.write() = listener;
+    }
+
+    // --- suspension ------------------------------------------------------------------------
+
+    /// Closes the store's files until `resume`; calls in between open and close them.
+    pub(crate) fn suspend(&self) -> Result<(), Error> {
+        let mut cache = self.cache.lock();
+        cache.invalidate();
+        Ok(self.store.suspend()?)
+    }
+
+    pub(crate) fn resume(&self) {
+        let mut cache = self.cache.lock();
+        cache.invalidate();
+        self.store.resume();
     }
 
     // --- the backend ------------------------------------------------------------------

@@ -1,75 +1,13 @@
-//! The engine against a store that counts what it is asked: caching, one
-//! conversation's option per message, and two engines on one store.
+//! The engine against a store whose test probe counts what it is asked or makes
+//! it fail: caching, one conversation's option per message, two engines on one
+//! store, and a broken disk.
 
 use super::*;
 use crate::clock::SystemClock;
-use crate::store::{ConversationKey, DeviceState, MemoryStore, StoreError};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::store::MemoryStore;
+use std::sync::atomic::Ordering;
 
-/// A `MemoryStore` that counts reads other than `generation`.
-#[derive(Default)]
-struct CountingStore {
-    inner: MemoryStore,
-    reads: AtomicUsize,
-    option_reads: AtomicUsize,
-}
-
-impl CountingStore {
-    fn read(&self) {
-        self.reads.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-impl Store for CountingStore {
-    fn generation(&self) -> Result<u64, StoreError> {
-        self.inner.generation()
-    }
-    fn device(&self) -> Result<DeviceState, StoreError> {
-        self.read();
-        self.inner.device()
-    }
-    fn save_session(&self, session: &SessionState) -> Result<(), StoreError> {
-        self.inner.save_session(session)
-    }
-    fn save_locale(&self, locale: PushLocale) -> Result<(), StoreError> {
-        self.inner.save_locale(locale)
-    }
-    fn save_token(&self, token: Option<&OfflinePushToken>) -> Result<(), StoreError> {
-        self.inner.save_token(token)
-    }
-    fn global_settings(&self, user_id: &str) -> Result<Option<OfflinePushSettings>, StoreError> {
-        self.read();
-        self.inner.global_settings(user_id)
-    }
-    fn save_global_settings(&self, user_id: &str, settings: &OfflinePushSettings) -> Result<(), StoreError> {
-        self.inner.save_global_settings(user_id, settings)
-    }
-    fn receive_option(&self, conversation: ConversationKey<'_>) -> Result<ReceiveOption, StoreError> {
-        self.read();
-        self.option_reads.fetch_add(1, Ordering::SeqCst);
-        self.inner.receive_option(conversation)
-    }
-    fn save_receive_option(
-        &self,
-        conversation: ConversationKey<'_>,
-        option: ReceiveOption,
-    ) -> Result<(), StoreError> {
-        self.inner.save_receive_option(conversation, option)
-    }
-    fn receive_options(&self) -> Result<Vec<ConversationReceiveOption>, StoreError> {
-        self.read();
-        self.inner.receive_options()
-    }
-    fn dnd(&self) -> Result<Option<DoNotDisturbWindow>, StoreError> {
-        self.read();
-        self.inner.dnd()
-    }
-    fn save_dnd(&self, window: Option<&DoNotDisturbWindow>) -> Result<(), StoreError> {
-        self.inner.save_dnd(window)
-    }
-}
-
-fn engine(store: &Arc<CountingStore>) -> Engine {
+fn engine(store: &Arc<MemoryStore>) -> Engine {
     Engine::new(Platform::Ios, store.clone(), Arc::new(SystemClock))
 }
 
@@ -90,24 +28,24 @@ fn shown(outcome: &RenderOutcome) -> bool {
 
 #[test]
 fn a_render_with_an_unchanged_store_reads_nothing_again() {
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(MemoryStore::default());
     let engine = engine(&store);
     engine.login("bob".into()).unwrap();
     assert!(shown(&engine.render(&c2c("alice")).unwrap()));
-    let after_first = store.reads.load(Ordering::SeqCst);
+    let after_first = store.probe.reads.load(Ordering::SeqCst);
     for _ in 0..10 {
         assert!(shown(&engine.render(&c2c("alice")).unwrap()));
     }
-    assert_eq!(store.reads.load(Ordering::SeqCst), after_first);
+    assert_eq!(store.probe.reads.load(Ordering::SeqCst), after_first);
 }
 
 #[test]
 fn d5_a_render_reads_the_option_of_its_own_conversation_only() {
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(MemoryStore::default());
     for i in 0..50 {
         store
-            .inner
             .save_receive_option(
+                "bob",
                 (ConversationType::C2c, &format!("peer{i}")),
                 ReceiveOption::NotReceive,
             )
@@ -117,12 +55,12 @@ fn d5_a_render_reads_the_option_of_its_own_conversation_only() {
     engine.login("bob".into()).unwrap();
     assert!(!shown(&engine.render(&c2c("peer7")).unwrap()));
     assert!(shown(&engine.render(&c2c("carol")).unwrap()));
-    assert_eq!(store.option_reads.load(Ordering::SeqCst), 2);
+    assert_eq!(store.probe.option_reads.load(Ordering::SeqCst), 2);
 }
 
 #[test]
 fn k2_a_second_engine_on_the_same_store_sees_a_change_at_its_next_call() {
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(MemoryStore::default());
     let app = engine(&store);
     let extension = engine(&store);
     app.login("bob".into()).unwrap();
@@ -145,7 +83,7 @@ fn k2_a_second_engine_on_the_same_store_sees_a_change_at_its_next_call() {
 
 #[test]
 fn v1_is_checked_before_v2_and_v3() {
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(MemoryStore::default());
     let engine = engine(&store);
     let bad_sound = OfflinePushSettings {
         c2c_sound: Some("file:///x.mp3".into()),
@@ -163,56 +101,11 @@ fn v1_is_checked_before_v2_and_v3() {
     assert_eq!(engine.global_settings().unwrap(), OfflinePushSettings::DEFAULT);
 }
 
-/// A store whose every call fails: the engine reports `Storage`, never panics,
-/// and a failed write changes nothing it cached.
-struct BrokenStore;
-
-fn broken() -> StoreError {
-    StoreError::Io(std::io::Error::other("disk gone"))
-}
-
-impl Store for BrokenStore {
-    fn generation(&self) -> Result<u64, StoreError> {
-        Err(broken())
-    }
-    fn device(&self) -> Result<DeviceState, StoreError> {
-        Err(broken())
-    }
-    fn save_session(&self, _: &SessionState) -> Result<(), StoreError> {
-        Err(broken())
-    }
-    fn save_locale(&self, _: PushLocale) -> Result<(), StoreError> {
-        Err(broken())
-    }
-    fn save_token(&self, _: Option<&OfflinePushToken>) -> Result<(), StoreError> {
-        Err(broken())
-    }
-    fn global_settings(&self, _: &str) -> Result<Option<OfflinePushSettings>, StoreError> {
-        Err(broken())
-    }
-    fn save_global_settings(&self, _: &str, _: &OfflinePushSettings) -> Result<(), StoreError> {
-        Err(broken())
-    }
-    fn receive_option(&self, _: ConversationKey<'_>) -> Result<ReceiveOption, StoreError> {
-        Err(broken())
-    }
-    fn save_receive_option(&self, _: ConversationKey<'_>, _: ReceiveOption) -> Result<(), StoreError> {
-        Err(broken())
-    }
-    fn receive_options(&self) -> Result<Vec<ConversationReceiveOption>, StoreError> {
-        Err(broken())
-    }
-    fn dnd(&self) -> Result<Option<DoNotDisturbWindow>, StoreError> {
-        Err(broken())
-    }
-    fn save_dnd(&self, _: Option<&DoNotDisturbWindow>) -> Result<(), StoreError> {
-        Err(broken())
-    }
-}
-
 #[test]
 fn a_failing_store_is_a_storage_error_from_every_call() {
-    let engine = Engine::new(Platform::Android, Arc::new(BrokenStore), Arc::new(SystemClock));
+    let store = Arc::new(MemoryStore::default());
+    store.probe.broken.store(true, Ordering::SeqCst);
+    let engine = engine(&store);
     let storage = |e: Error| {
         matches!(
             crate::OfflinePushError::from(e),
@@ -224,5 +117,7 @@ fn a_failing_store_is_a_storage_error_from_every_call() {
     assert!(storage(engine.render(&c2c("alice")).unwrap_err()));
     assert!(storage(engine.locale().unwrap_err()));
     assert!(storage(engine.receive_options().unwrap_err()));
+    assert!(storage(engine.receive(&c2c("alice")).unwrap_err()));
+    assert!(storage(engine.badge_total().unwrap_err()));
     assert!(storage(engine.set_locale(PushLocale::En).unwrap_err()));
 }

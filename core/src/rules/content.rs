@@ -105,6 +105,7 @@ mod tests {
 
     fn message(conversation_type: ConversationType, elements: Vec<MessageElement>) -> IncomingMessage {
         IncomingMessage {
+            message_id: None,
             conversation_type,
             sender: MessageSender {
                 user_id: "alice".into(),

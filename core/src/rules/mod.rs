@@ -1,4 +1,4 @@
-//! The push rules of RULES.md §2–§4 as pure functions: no I/O, no clock, no
+//! The push rules of docs/RULES.md as pure functions: no I/O, no clock, no
 //! locks. Each module is named after the rules it holds:
 //!
 //! - [`decide`]: whether a notification is shown (D1–D7), and the state it reads
@@ -6,15 +6,17 @@
 //!   through [`decide::ReceiveOptionLookup`] instead of holding them all),
 //! - [`content`]: what the notification says (C1–C5),
 //! - [`render`]: the whole notification (T1–T3, F1–F5, S1, S2, B1, N1),
+//! - [`receive`]: what receiving adds (D8, B2, B4),
 //! - [`validate`]: what is refused with a typed error (V2–V4; V1 lives with the session).
 
 pub mod content;
 pub mod decide;
+pub mod receive;
 pub mod render;
 pub mod validate;
 
 /// The string if it is set and not empty: an empty string counts as unset
-/// everywhere (RULES §1).
+/// everywhere (docs/RULES.md, "Words").
 pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
 }

@@ -85,9 +85,11 @@ fn notification(
                 .unwrap_or_default(),
         },
         // B1
-        badge: ios.is_none_or(|i| i.badge_enabled),
+        badge: super::receive::badge_enabled(message),
         // N1
         notify_mode: android.and_then(|a| a.notify_mode).unwrap_or_default(),
+        // B4: only `receive` sets it.
+        badge_count: None,
     }
 }
 

@@ -36,12 +36,12 @@ pub fn check_android_sound(field: &'static str, sound: Option<String>) -> Result
     }
 }
 
-/// V2, lenient form for incoming data (RULES §4): an invalid sound counts as unset.
+/// V2, lenient form for incoming data (docs/RULES.md, "What the public API refuses"): an invalid sound counts as unset.
 pub fn android_sound_if_valid(sound: &Option<String>) -> Option<&str> {
     non_empty(sound).filter(|uri| is_bundled_android_sound(uri))
 }
 
-/// An iOS sound, with a custom sound of an empty path counting as unset (RULES §1).
+/// An iOS sound, with a custom sound of an empty path counting as unset (docs/RULES.md, "Words").
 pub fn ios_sound_if_set(sound: &Option<PushSound>) -> Option<&PushSound> {
     sound
         .as_ref()

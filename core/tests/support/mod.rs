@@ -7,7 +7,11 @@ use std::sync::Arc;
 
 /// A manager on an in-memory store.
 pub fn manager(platform: Platform) -> Arc<OfflinePushManager> {
-    OfflinePushManager::new(OfflinePushConfig { platform }).expect("an in-memory manager opens")
+    OfflinePushManager::new(OfflinePushConfig {
+        platform,
+        store_directory: None,
+    })
+    .expect("an in-memory manager opens")
 }
 
 /// A manager on an in-memory store with `user_id` signed in.
@@ -23,6 +27,7 @@ pub fn signed_in(platform: Platform, user_id: &str) -> Arc<OfflinePushManager> {
 /// hike": a text and an image.
 pub fn group_message() -> IncomingMessage {
     IncomingMessage {
+        message_id: None,
         conversation_type: ConversationType::Group,
         sender: MessageSender {
             user_id: "alice".into(),
@@ -47,6 +52,7 @@ pub fn group_message() -> IncomingMessage {
 /// A one-to-one text message from `from`.
 pub fn c2c_message(from: &str, text: &str) -> IncomingMessage {
     IncomingMessage {
+        message_id: None,
         conversation_type: ConversationType::C2c,
         sender: MessageSender {
             user_id: from.into(),

@@ -1,4 +1,4 @@
-// swift-vectors: the conformance-vector runner in Swift (VECTORS.md), the port of
+// swift-vectors: the conformance-vector runner in Swift (tests/vectors/README.md), the port of
 // the Rust reference runner tests/rust/vectors.rs. It reads each case with
 // Foundation's JSONSerialization, builds the records in Swift, applies them through
 // the generated Swift API and compares in Swift; the JSON never reaches the core.
@@ -268,7 +268,7 @@ func attempt(_ call: () throws -> Void) throws -> OfflinePushError? {
     }
 }
 
-/// Applies the case's state in the order of VECTORS.md. Returns the first error the
+/// Applies the case's state in the order of tests/vectors/README.md. Returns the first error the
 /// API reports (which stops the case); throws if the case itself is malformed.
 func applyState(_ testCase: Object, to manager: OfflinePushManager) throws -> OfflinePushError? {
     let steps = [applySession, applyGlobalSettings, applyReceiveOptions, applyDoNotDisturb, applyToken, applyLocale]
@@ -292,18 +292,21 @@ func applySession(_ testCase: Object, _ manager: OfflinePushManager) throws -> O
     case let other:
         throw Failure("unknown session state \(quoted(other))")
     }
-    return nil
 }
 
 func applyGlobalSettings(_ testCase: Object, _ manager: OfflinePushManager) throws -> OfflinePushError? {
     guard let value = present(testCase, "global_settings") else { return nil }
+    let settings = try parseGlobalSettings(value)
+    return try attempt { try manager.setGlobalSettings(settings: settings) }
+}
+
+func parseGlobalSettings(_ value: JSON) throws -> OfflinePushSettings {
     let g = try object(value, "global_settings", allowed: ["enabled", "c2c_sound", "group_sound"])
-    let settings = OfflinePushSettings(
+    return OfflinePushSettings(
         enabled: try optionalBool(g, "enabled", default: true),
         c2cSound: try androidSound(g, "c2c_sound"),
         groupSound: try androidSound(g, "group_sound")
     )
-    return try attempt { try manager.setGlobalSettings(settings: settings) }
 }
 
 func applyReceiveOptions(_ testCase: Object, _ manager: OfflinePushManager) throws -> OfflinePushError? {
@@ -324,32 +327,45 @@ func applyReceiveOptions(_ testCase: Object, _ manager: OfflinePushManager) thro
 
 func applyDoNotDisturb(_ testCase: Object, _ manager: OfflinePushManager) throws -> OfflinePushError? {
     guard let value = present(testCase, "dnd") else { return nil }
+    let window = try parseDoNotDisturb(value)
+    return try attempt { try manager.setDoNotDisturb(window: window) }
+}
+
+func parseDoNotDisturb(_ value: JSON) throws -> DoNotDisturbWindow {
     let d = try object(value, "dnd", allowed: ["start_seconds", "duration_seconds", "utc_offset_seconds"])
-    let window = DoNotDisturbWindow(
+    return DoNotDisturbWindow(
         startSeconds: try int32Field(d, "start_seconds"),
         durationSeconds: try int32Field(d, "duration_seconds"),
         utcOffsetSeconds: try int32Field(d, "utc_offset_seconds")
     )
-    return try attempt { try manager.setDoNotDisturb(window: window) }
 }
 
 func applyToken(_ testCase: Object, _ manager: OfflinePushManager) throws -> OfflinePushError? {
     guard let value = present(testCase, "token") else { return nil }
+    let token = try parseToken(value)
+    return try attempt { try manager.setToken(token: token) }
+}
+
+func parseToken(_ value: JSON) throws -> OfflinePushToken {
     let t = try object(value, "token", allowed: ["vendor", "token", "business_id"])
     let vendor = try lookUp(Names.vendors, requiredString(t, "vendor"), "vendor")
     guard case .number(let n)? = t["business_id"], let businessId = n.uint64 else {
         throw Failure("business_id must be a non-negative integer")
     }
-    let token = OfflinePushToken(vendor: vendor, token: PushTokenSecret(try requiredString(t, "token")), businessId: businessId)
-    return try attempt { try manager.setToken(token: token) }
+    return OfflinePushToken(vendor: vendor, token: PushTokenSecret(try requiredString(t, "token")), businessId: businessId)
 }
 
 func applyLocale(_ testCase: Object, _ manager: OfflinePushManager) throws -> OfflinePushError? {
     guard let value = present(testCase, "locale") else { return nil }
+    let locale = try parseLocale(value)
+    return try attempt { try manager.setLocale(locale: locale) }
+}
+
+func parseLocale(_ value: JSON) throws -> PushLocale {
     guard case .string(let name) = value, let locale = Names.locales[name] else {
         throw Failure("unknown locale \(value)")
     }
-    return try attempt { try manager.setLocale(locale: locale) }
+    return locale
 }
 
 // MARK: - the message
@@ -443,12 +459,13 @@ func parseElements(_ value: JSON?) throws -> [MessageElement] {
 func parseMessage(_ value: JSON?) throws -> IncomingMessage {
     guard let value else { throw Failure("message is missing") }
     let m = try object(value, "message", allowed: [
-        "conversation_type", "sender", "group", "timestamp", "elements", "push_settings",
+        "message_id", "conversation_type", "sender", "group", "timestamp", "elements", "push_settings",
     ])
     let sender = try parseSender(m["sender"])
     let group = try present(m, "group").map(parseGroup)
     let elements = try parseElements(m["elements"])
     return IncomingMessage(
+        messageId: try optionalString(m, "message_id"),
         conversationType: try lookUp(Names.conversationTypes, requiredString(m, "conversation_type"), "conversation type"),
         sender: sender,
         group: group,
@@ -470,6 +487,7 @@ func reasonName(_ reason: SuppressReason) -> String {
     case .muted: return "muted"
     case .doNotDisturb: return "do_not_disturb"
     case .nothingToShow: return "nothing_to_show"
+    case .duplicate: return "duplicate"
     }
 }
 
@@ -485,6 +503,14 @@ func notifyModeName(_ mode: NotifyMode) -> String {
     switch mode {
     case .normal: return "normal"
     case .custom: return "custom"
+    }
+}
+
+func titleSourceName(_ source: TitleSource) -> String {
+    switch source {
+    case .sender: return "sender"
+    case .group: return "group"
+    case .message: return "message"
     }
 }
 
@@ -511,6 +537,8 @@ func notificationJSON(_ n: OfflinePushNotification) -> Object {
         "sound": soundJSON(n.sound),
         "badge": .bool(n.badge),
         "notify_mode": .string(notifyModeName(n.notifyMode)),
+        "badge_count": n.badgeCount.map { .number(.nonNegative(UInt64($0))) } ?? .null,
+        "title_source": .string(titleSourceName(n.titleSource)),
     ]
 }
 
@@ -608,36 +636,236 @@ func jsonFiles(in folder: String, _ tally: inout Tally) -> [URL] {
     }
 }
 
-func loadCases(_ file: URL) throws -> [JSON] {
+/// The file's cases and scenarios; either may be absent, nothing else may be there.
+func loadFile(_ file: URL) throws -> (cases: [JSON], scenarios: [JSON]) {
     let document: JSON
     do {
         document = try JSON(data: Data(contentsOf: file))
     } catch {
         throw Failure("cannot parse the file: \(error.localizedDescription)")
     }
-    guard case .array(let cases)? = document.objectValue?["cases"] else {
-        throw Failure("cannot parse the file: the file has no \"cases\" array")
+    do {
+        let top = try object(document, "the file", allowed: ["cases", "scenarios"])
+        func list(_ key: String) throws -> [JSON] {
+            switch top[key] {
+            case nil: return []
+            case .array(let items)?: return items
+            default: throw Failure("\(key) must be a list")
+            }
+        }
+        return (try list("cases"), try list("scenarios"))
+    } catch let failure as Failure {
+        throw Failure("cannot parse the file: \(failure.message)")
     }
-    return cases
 }
 
 func runFile(_ file: URL, _ tally: inout Tally) {
     let label = file.lastPathComponent
-    let cases: [JSON]
+    let loaded: (cases: [JSON], scenarios: [JSON])
     do {
-        cases = try loadCases(file)
+        loaded = try loadFile(file)
     } catch {
         tally.failures.append("\(label): \(describe(error))")
         return
     }
-    for (index, value) in cases.enumerated() {
-        var name = "#\(index)"
-        if case .string(let given)? = value.objectValue?["name"] { name = given }
+    func run(_ items: [JSON], _ prefix: String, _ body: (JSON) throws -> Void) {
+        for (index, value) in items.enumerated() {
+            var name = "#\(index)"
+            if case .string(let given)? = value.objectValue?["name"] { name = given }
+            do {
+                try body(value)
+                tally.passed += 1
+            } catch {
+                tally.failures.append("\(label) :: \(prefix)\(name): \(describe(error))")
+            }
+        }
+    }
+    run(loaded.cases, "", runCase)
+    run(loaded.scenarios, "scenario ", runScenario)
+}
+
+// MARK: - scenarios (state over several steps)
+
+let scenarioKeys = ["name", "platform", "locale", "steps"]
+/// The actions of a step: exactly one per step.
+let stepActions = [
+    "login", "logout", "kicked_offline", "set_global_settings", "set_receive_option", "set_dnd", "set_token",
+    "set_locale", "receive", "render", "mark_read", "set_unread_count", "expect_badge", "expect_global_settings",
+    "expect_receive_option", "restart",
+]
+let stepKeys = stepActions + ["on", "expect", "expect_reason", "expect_error"]
+
+/// The scenario's managers on its store: the app's, and the second process's,
+/// each opened at its first use.
+final class Managers {
+    let platform: Platform
+    let directory: String
+    private var first: OfflinePushManager?
+    private var second: OfflinePushManager?
+
+    init(platform: Platform, directory: String) {
+        self.platform = platform
+        self.directory = directory
+    }
+
+    func get(_ on: String?) throws -> OfflinePushManager {
+        switch on {
+        case nil, "first"?:
+            if first == nil { first = try open() }
+            return first!
+        case "second"?:
+            if second == nil { second = try open() }
+            return second!
+        case let other?:
+            throw Failure("unknown manager \(quoted(other)): \"on\" is \"second\"")
+        }
+    }
+
+    private func open() throws -> OfflinePushManager {
         do {
-            try runCase(value)
-            tally.passed += 1
-        } catch {
-            tally.failures.append("\(label) :: \(name): \(describe(error))")
+            return try OfflinePushManager(config: OfflinePushConfig(platform: platform, storeDirectory: directory))
+        } catch let error as OfflinePushError {
+            throw Failure("cannot open a manager: \(error.kind) (\(error.message))")
+        }
+    }
+
+    /// As when the app is killed: every manager goes; the next use opens a new one.
+    func restart() {
+        first = nil
+        second = nil
+    }
+}
+
+func runScenario(_ value: JSON) throws {
+    let scenario = try object(value, "scenario", allowed: scenarioKeys)
+    let platform = try lookUp(Names.platforms, requiredString(scenario, "platform"), "platform")
+    guard case .array(let steps)? = scenario["steps"] else { throw Failure("steps must be a list") }
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("offline-push-scenario-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let managers = Managers(platform: platform, directory: directory)
+    defer { managers.restart() }
+    if let value = present(scenario, "locale") {
+        let locale = try parseLocale(value)
+        if let error = try attempt({ try managers.get(nil).setLocale(locale: locale) }) {
+            throw Failure("set_locale failed: \(error.kind) (\(error.message))")
+        }
+    }
+    for (index, step) in steps.enumerated() {
+        do {
+            try runStep(managers, step)
+        } catch let failure as Failure {
+            throw Failure("step \(index + 1): \(failure.message)")
+        }
+    }
+}
+
+func runStep(_ managers: Managers, _ value: JSON) throws {
+    let step = try object(value, "step", allowed: stepKeys)
+    guard stepActions.filter({ step[$0] != nil }).count == 1 else { throw Failure("a step has exactly one action") }
+    if step["restart"] != nil { return managers.restart() }
+    var on: String?
+    if let value = present(step, "on") {
+        guard case .string(let name) = value else { throw Failure("on must be a string") }
+        on = name
+    }
+    let manager = try managers.get(on)
+    let outcome: RenderOutcome?
+    do {
+        outcome = try act(manager, step)
+    } catch let error as OfflinePushError {
+        guard let want = step["expect_error"] else { throw Failure("failed: \(error.kind) (\(error.message))") }
+        return try checkError(error, want)
+    }
+    if let want = step["expect_error"] { return try checkError(nil, want) }
+    if let outcome { try checkOutcome(outcome, step) } else { try checkReading(manager, step) }
+}
+
+func conversation(_ step: Object, _ key: String, _ extra: [String] = []) throws -> (ConversationType, String, Object) {
+    let c = try object(step[key] ?? .null, key, allowed: ["conversation_type", "conversation_id"] + extra)
+    let kind = try lookUp(Names.conversationTypes, requiredString(c, "conversation_type"), "conversation type")
+    return (kind, try requiredString(c, "conversation_id"), c)
+}
+
+/// The step's action; the outcome of a receive or render, for `expect`.
+func act(_ manager: OfflinePushManager, _ step: Object) throws -> RenderOutcome? {
+    if case .string(let userId)? = step["login"] {
+        try manager.login(userId: userId)
+    } else if step["login"] != nil {
+        throw Failure("login must be a string")
+    } else if step["logout"] != nil {
+        try manager.logout()
+    } else if step["kicked_offline"] != nil {
+        try manager.kickedOffline()
+    } else if let value = step["set_global_settings"] {
+        try manager.setGlobalSettings(settings: try parseGlobalSettings(value))
+    } else if step["set_receive_option"] != nil {
+        let (kind, id, r) = try conversation(step, "set_receive_option", ["option"])
+        let option = try lookUp(Names.receiveOptions, requiredString(r, "option"), "receive option")
+        try manager.setReceiveOption(conversationType: kind, conversationId: id, option: option)
+    } else if step["set_dnd"] != nil {
+        try manager.setDoNotDisturb(window: try present(step, "set_dnd").map(parseDoNotDisturb))
+    } else if let value = step["set_token"] {
+        try manager.setToken(token: try parseToken(value))
+    } else if let value = step["set_locale"] {
+        try manager.setLocale(locale: try parseLocale(value))
+    } else if let value = step["receive"] {
+        return try manager.receive(message: try parseMessage(value))
+    } else if let value = step["render"] {
+        return try manager.render(message: try parseMessage(value))
+    } else if step["mark_read"] != nil {
+        let (kind, id, _) = try conversation(step, "mark_read")
+        try manager.markRead(conversationType: kind, conversationId: id)
+    } else if step["set_unread_count"] != nil {
+        let (kind, id, c) = try conversation(step, "set_unread_count", ["count"])
+        guard case .number(let n)? = c["count"], let count = n.uint64, count <= UInt64(UInt32.max) else {
+            throw Failure("count must be a non-negative integer")
+        }
+        try manager.setUnreadCount(conversationType: kind, conversationId: id, count: UInt32(count))
+    } else if step["expect_badge"] != nil {
+        _ = try manager.badgeTotal()
+    } else if step["expect_global_settings"] != nil {
+        _ = try manager.globalSettings()
+    } else if step["expect_receive_option"] != nil {
+        let (kind, id, _) = try conversation(step, "expect_receive_option", ["option"])
+        _ = try manager.receiveOption(conversationType: kind, conversationId: id)
+    }
+    return nil
+}
+
+func settingsJSON(_ s: OfflinePushSettings) -> Object {
+    ["enabled": .bool(s.enabled), "c2c_sound": s.c2cSound.map(JSON.string) ?? .null,
+     "group_sound": s.groupSound.map(JSON.string) ?? .null]
+}
+
+func receiveOptionName(_ option: ReceiveOption) -> String {
+    Names.receiveOptions.first { $0.value == option }!.key
+}
+
+/// The reading steps compare what the manager says now.
+func checkReading(_ manager: OfflinePushManager, _ step: Object) throws {
+    if let want = step["expect_badge"] {
+        guard case .number(let n) = want, let badge = n.uint64 else {
+            throw Failure("expect_badge must be a non-negative integer")
+        }
+        let got = try manager.badgeTotal()
+        if UInt64(got) != badge { throw Failure("expected badge \(badge), got \(got)") }
+    }
+    if let want = step["expect_global_settings"] {
+        let keys = try object(want, "expect_global_settings", allowed: ["enabled", "c2c_sound", "group_sound"]).keys
+        // Read the expected keys as settings are read, so every sound form compares equal.
+        let wantJSON = settingsJSON(try parseGlobalSettings(want))
+        let got = settingsJSON(try manager.globalSettings())
+        for key in keys.sorted() where got[key] != wantJSON[key] {
+            throw Failure("global settings \(key): expected \(wantJSON[key]!), got \(got[key]!)")
+        }
+    }
+    if step["expect_receive_option"] != nil {
+        let (kind, id, r) = try conversation(step, "expect_receive_option", ["option"])
+        let want = try lookUp(Names.receiveOptions, requiredString(r, "option"), "receive option")
+        let got = try manager.receiveOption(conversationType: kind, conversationId: id)
+        if got != want {
+            throw Failure("receive option of \(id): expected \(quoted(receiveOptionName(want))), got \(quoted(receiveOptionName(got)))")
         }
     }
 }

@@ -1,0 +1,110 @@
+//! What `receive` adds to a render (docs/RULES.md, "State that lasts"): D8 (a duplicate is not shown),
+//! B2 (what counts toward the badge) and B4 (the badge count a notification
+//! carries). Pure, like the rest of the rules: the engine records the receipt
+//! in the store between [`counts_toward_badge`] and [`after_receipt`].
+
+use super::decide::conversation_id;
+use crate::model::{ConversationType, IncomingMessage, RenderOutcome, SuppressReason};
+
+/// B1 read from the message alone: its badge is enabled unless its sender's iOS
+/// settings turn it off.
+pub fn badge_enabled(message: &IncomingMessage) -> bool {
+    message
+        .push_settings
+        .as_ref()
+        .and_then(|p| p.ios.as_ref())
+        .is_none_or(|ios| ios.badge_enabled)
+}
+
+/// B2: the conversation whose unread count a message adds to, if any: shown, or
+/// suppressed by do-not-disturb, with its badge enabled. (That a duplicate never
+/// counts is the store's part: it adds nothing for a message id it has seen.)
+pub fn counts_toward_badge<'m>(
+    outcome: &RenderOutcome,
+    message: &'m IncomingMessage,
+) -> Option<(ConversationType, &'m str)> {
+    let counted = matches!(
+        outcome,
+        RenderOutcome::Show { .. }
+            | RenderOutcome::Suppress {
+                reason: SuppressReason::DoNotDisturb
+            }
+    );
+    (counted && badge_enabled(message)).then(|| (message.conversation_type, conversation_id(message)))
+}
+
+/// D8 and B4: the outcome `receive` returns, given the render's and what the
+/// store found. D8 comes right after D2, so a duplicate is reported as such
+/// unless D1 or D2 applied; a notification that counted carries the badge total.
+pub fn after_receipt(
+    outcome: RenderOutcome,
+    duplicate: bool,
+    counted: bool,
+    badge_total: u32,
+) -> RenderOutcome {
+    match outcome {
+        RenderOutcome::Suppress {
+            reason:
+                reason @ (SuppressReason::LoggedOut
+                | SuppressReason::KickedOffline
+                | SuppressReason::SystemMessage),
+        } => RenderOutcome::Suppress { reason },
+        _ if duplicate => RenderOutcome::Suppress {
+            reason: SuppressReason::Duplicate,
+        },
+        RenderOutcome::Show { mut notification } => {
+            notification.badge_count = counted.then_some(badge_total);
+            RenderOutcome::Show { notification }
+        }
+        suppressed => suppressed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(badge_enabled: Option<bool>) -> IncomingMessage {
+        serde_json::from_value(serde_json::json!({
+            "conversation_type": "group",
+            "sender": {"user_id": "alice"},
+            "group": {"group_id": "g1"},
+            "timestamp": 0,
+            "push_settings": badge_enabled.map(|b| serde_json::json!({"ios": {"badge_enabled": b}})),
+        }))
+        .unwrap()
+    }
+
+    fn suppressed(reason: SuppressReason) -> RenderOutcome {
+        RenderOutcome::Suppress { reason }
+    }
+
+    #[test]
+    fn b2_dnd_counts_a_mute_does_not_and_b1_off_never_counts() {
+        let m = message(None);
+        assert_eq!(
+            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &m),
+            Some((ConversationType::Group, "g1"))
+        );
+        assert_eq!(counts_toward_badge(&suppressed(SuppressReason::Muted), &m), None);
+        let off = message(Some(false));
+        assert_eq!(
+            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &off),
+            None
+        );
+    }
+
+    #[test]
+    fn d8_comes_after_d1_and_d2_and_before_d3() {
+        for first in [SuppressReason::LoggedOut, SuppressReason::SystemMessage] {
+            assert_eq!(
+                after_receipt(suppressed(first), true, false, 0),
+                suppressed(first)
+            );
+        }
+        assert_eq!(
+            after_receipt(suppressed(SuppressReason::DisabledByReceiver), true, false, 0),
+            suppressed(SuppressReason::Duplicate)
+        );
+    }
+}

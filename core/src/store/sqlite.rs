@@ -1,0 +1,646 @@
+//! The store on disk: one SQLite file in WAL mode in a directory the app gives
+//! (on iOS an app-group container, on Android the app's files directory), shared
+//! by every manager opened on it, in this process or another (K2).
+//!
+//! - Every write is one transaction, committed before the call returns (K3): a
+//!   process killed at any moment leaves the old state or the new one. WAL with
+//!   `synchronous = NORMAL` keeps every committed transaction across a process
+//!   kill; a power cut may lose the last ones, never the file's consistency.
+//! - Change detection: `PRAGMA data_version` changes when another connection
+//!   commits, a counter counts this connection's own commits, and an epoch counts
+//!   reopenings; together they are the [`Generation`]. Checking it reads no table.
+//!   Even that pragma costs a read transaction (microseconds, many times a
+//!   render), so a cheaper check comes first: every commit in WAL mode rewrites
+//!   the WAL-index header at the start of the `-shm` file (its change counter,
+//!   frame count and salts; sqlite.org/walformat.html, "The WAL-Index Header").
+//!   While those 48 bytes and this store's own commit count are what they were at
+//!   the last pragma, nothing was committed since, and the last generation stands.
+//! - Locks: no call leaves a transaction open. An idle WAL connection still holds
+//!   a shared lock on the file (and the `-shm` file), which iOS punishes in a
+//!   suspended app (0xdead10cc): [`Store::suspend`] closes the connection, and
+//!   until [`Store::resume`] each call opens its own and closes it before returning.
+//! - A file SQLite cannot read as a database is moved aside with its `-wal` and
+//!   `-shm`, never emptied; the error says where it went.
+
+use super::schema;
+use super::{
+    AccountState, ConversationKey, DeviceState, Generation, Receipt, ReceiptRecord, Snapshot, Store,
+    StoreError, REMEMBERED_MESSAGE_IDS,
+};
+use crate::model::{
+    ConversationReceiveOption, DoNotDisturbWindow, OfflinePushSettings, OfflinePushToken, PushLocale,
+    PushTokenValue, ReceiveOption, SessionState,
+};
+use parking_lot::Mutex;
+use rusqlite::{
+    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The store's file name inside the directory the app gives.
+pub const STORE_FILE_NAME: &str = "offline-push.sqlite3";
+
+/// How often `record_receipt` drops the ids beyond the last 1,000 of an account.
+const PRUNE_EVERY: i64 = 100;
+
+/// How long a write waits for another process's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug)]
+struct Connected {
+    conn: Option<Connection>,
+    suspended: bool,
+    /// The `-shm` file mapped read-only, and what its header said at the last
+    /// `PRAGMA data_version`, with the generation that pragma gave.
+    wal_index: Option<WalIndex>,
+    checked: Option<([u32; WAL_HEADER_WORDS], Generation)>,
+}
+
+/// The WAL-index header is 48 bytes, 12 words; SQLite writes it at every commit.
+const WAL_HEADER_WORDS: usize = 12;
+
+/// A read-only mapping of the start of the `-shm` file. A mapping takes no lock.
+#[derive(Debug)]
+struct WalIndex {
+    map: memmap2::Mmap,
+}
+
+impl WalIndex {
+    fn open(db: &Path) -> Option<Self> {
+        let file = std::fs::File::open(format!("{}-shm", db.display())).ok()?;
+        if file.metadata().ok()?.len() < (WAL_HEADER_WORDS * 4) as u64 {
+            return None;
+        }
+        // SAFETY: a read-only shared mapping of a file SQLite keeps at least this
+        // long while a connection is open; it is only read through atomics below,
+        // since other processes write it.
+        let map = unsafe { memmap2::MmapOptions::new().len(WAL_HEADER_WORDS * 4).map(&file) }.ok()?;
+        Some(Self { map })
+    }
+
+    /// The header's words as they are now (a torn read only looks like a change).
+    fn header(&self) -> [u32; WAL_HEADER_WORDS] {
+        use std::sync::atomic::AtomicU32;
+        let words = self.map.as_ptr().cast::<AtomicU32>();
+        // SAFETY: the mapping is page-aligned and WAL_HEADER_WORDS * 4 bytes long;
+        // AtomicU32 has the layout of u32, and atomic loads are sound on memory
+        // another process writes.
+        std::array::from_fn(|i| unsafe { &*words.add(i) }.load(Ordering::Acquire))
+    }
+}
+
+/// See the module documentation.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    connected: Mutex<Connected>,
+    /// Counts the connections opened: a new connection's `data_version` starts over.
+    epoch: AtomicU64,
+    /// This store's own commits, which its connection's `data_version` does not count.
+    own_writes: AtomicU64,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in `directory`, upgrading an older
+    /// schema. A file that is not a readable store is moved aside:
+    /// `StoreError::Corrupted` says where, and the next open starts a new store.
+    pub fn open(directory: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(directory)?;
+        let store = Self {
+            path: directory.join(STORE_FILE_NAME),
+            connected: Mutex::new(Connected {
+                conn: None,
+                suspended: false,
+                wal_index: None,
+                checked: None,
+            }),
+            epoch: AtomicU64::new(0),
+            own_writes: AtomicU64::new(0),
+        };
+        let conn = store.connect()?;
+        store.connected.lock().conn = Some(conn);
+        Ok(store)
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A new connection, the schema brought up to date; a damaged file is moved aside.
+    fn connect(&self) -> Result<Connection, StoreError> {
+        match self.try_connect() {
+            Err(StoreError::Sqlite { source, .. }) if is_damaged(&source) => Err(self.quarantine(&source)),
+            other => other,
+        }
+    }
+
+    fn try_connect(&self) -> Result<Connection, StoreError> {
+        let failed = |what| move |source| StoreError::Sqlite { what, source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = Connection::open_with_flags(&self.path, flags).map_err(failed("opening the file"))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed("configuring"))?;
+        // Before anything writes (switching to WAL rewrites the header): a store
+        // of a newer version is left exactly as it is.
+        schema::refuse_newer(&conn)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(failed("switching to WAL"))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::BadValue {
+                what: "journal mode (WAL was refused)",
+            });
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(failed("configuring"))?;
+        schema::migrate(&mut conn)?;
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        Ok(conn)
+    }
+
+    /// Moves the file and its `-wal` and `-shm` aside, side by side, so SQLite
+    /// tools can still open the pair; returns the error that says where.
+    fn quarantine(&self, problem: &rusqlite::Error) -> StoreError {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let moved = self
+            .path
+            .with_file_name(format!("offline-push.corrupt-{stamp}.sqlite3"));
+        for suffix in ["", "-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", self.path.display()));
+            let to = PathBuf::from(format!("{}{suffix}", moved.display()));
+            if from.exists() {
+                if let Err(e) = std::fs::rename(&from, &to) {
+                    return StoreError::Io(e);
+                }
+            }
+        }
+        let problem = match problem.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => "not an SQLite database".to_owned(),
+            _ => "the database is damaged".to_owned(),
+        };
+        StoreError::Corrupted {
+            problem,
+            moved_to: moved.display().to_string(),
+        }
+    }
+
+    /// Runs `work` on the connection: the open one, or while suspended one
+    /// opened for this call and closed before it returns.
+    fn with_conn<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut connected = self.connected.lock();
+        if connected.suspended {
+            let mut conn = self.connect()?;
+            let out = work(&mut conn);
+            drop(conn);
+            return out;
+        }
+        if connected.conn.is_none() {
+            connected.conn = Some(self.connect()?);
+        }
+        let conn = connected.conn.as_mut().expect("just opened");
+        let out = work(conn);
+        if let Err(StoreError::Sqlite { source, .. }) = &out {
+            if is_damaged(source) {
+                connected.conn = None;
+                return Err(self.quarantine(source));
+            }
+        }
+        out
+    }
+
+    /// One read, as one transaction.
+    fn read<T>(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        self.with_conn(|conn| {
+            let tx = conn
+                .transaction()
+                .map_err(|source| StoreError::Sqlite { what, source })?;
+            let out = work(&tx).map_err(|source| StoreError::Sqlite { what, source })?;
+            tx.finish()
+                .map_err(|source| StoreError::Sqlite { what, source })?;
+            Ok(out)
+        })
+    }
+
+    /// One write, as one transaction that takes the write lock at once (so a
+    /// read-modify-write never loses another process's update), committed
+    /// before it returns.
+    fn write<T>(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let out = self.with_conn(|conn| {
+            let failed = |source| StoreError::Sqlite { what, source };
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(failed)?;
+            let out = work(&tx).map_err(failed)?;
+            tx.commit().map_err(failed)?;
+            Ok(out)
+        })?;
+        self.own_writes.fetch_add(1, Ordering::SeqCst);
+        Ok(out)
+    }
+}
+
+/// Errors that mean the file is not a database SQLite can read.
+fn is_damaged(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+    )
+}
+
+/// An enum as the JSON spelling writes it (`c2c`, `receive_not_notify`, ...).
+fn text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The enum spelled `value`; a value this library does not write is an error.
+fn parse<T: DeserializeOwned>(value: &str, what: &'static str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| bad_value(what))
+}
+
+fn bad_value(what: &'static str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, what.into())
+}
+
+fn read_device(tx: &Transaction) -> rusqlite::Result<DeviceState> {
+    tx.query_row(
+        "SELECT session_state, session_user_id, locale, token_vendor, token_value, token_business_id
+         FROM device WHERE id = 1",
+        [],
+        |row| {
+            let state: String = row.get(0)?;
+            let session = match (state.as_str(), row.get::<_, Option<String>>(1)?) {
+                ("logged_in", Some(user_id)) => SessionState::LoggedIn { user_id },
+                ("logged_out", _) => SessionState::LoggedOut,
+                ("kicked_offline", _) => SessionState::KickedOffline,
+                _ => return Err(bad_value("session")),
+            };
+            let locale = parse(&row.get::<_, String>(2)?, "locale")?;
+            let token = match (
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<i64>>(5)?,
+            ) {
+                (Some(vendor), Some(value), Some(business_id)) => Some(OfflinePushToken {
+                    vendor: parse(&vendor, "token vendor")?,
+                    token: PushTokenValue(value),
+                    business_id: u64::try_from(business_id).map_err(|_| bad_value("business id"))?,
+                }),
+                _ => None,
+            };
+            Ok(DeviceState {
+                session,
+                locale,
+                token,
+            })
+        },
+    )
+}
+
+fn read_account(tx: &Transaction, user_id: &str) -> rusqlite::Result<AccountState> {
+    let settings = tx
+        .query_row(
+            "SELECT enabled, c2c_sound, group_sound FROM account_settings WHERE user_id = ?1",
+            [user_id],
+            |row| {
+                Ok(OfflinePushSettings {
+                    enabled: row.get(0)?,
+                    c2c_sound: row.get(1)?,
+                    group_sound: row.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    let dnd = tx
+        .query_row(
+            "SELECT start_seconds, duration_seconds, utc_offset_seconds FROM account_dnd WHERE user_id = ?1",
+            [user_id],
+            |row| {
+                Ok(DoNotDisturbWindow {
+                    start_seconds: row.get(0)?,
+                    duration_seconds: row.get(1)?,
+                    utc_offset_seconds: row.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(AccountState { settings, dnd })
+}
+
+fn badge_total(tx: &Transaction, user_id: &str) -> rusqlite::Result<u32> {
+    let total: i64 = tx.query_row(
+        "SELECT coalesce(sum(count), 0) FROM unread_counts WHERE user_id = ?1",
+        [user_id],
+        |row| row.get(0),
+    )?;
+    Ok(u32::try_from(total).unwrap_or(u32::MAX))
+}
+
+impl Store for SqliteStore {
+    fn generation(&self) -> Result<Generation, StoreError> {
+        let mut connected = self.connected.lock();
+        if connected.suspended {
+            // No connection stays open to notice other processes' commits: every
+            // call reads again.
+            return Ok(Generation([self.epoch.fetch_add(1, Ordering::SeqCst) + 1, 0, 0]));
+        }
+        if connected.conn.is_none() {
+            connected.conn = Some(self.connect()?);
+            connected.checked = None;
+        }
+        let own_writes = self.own_writes.load(Ordering::SeqCst);
+        // The cheap check: no commit since the last pragma, by anyone.
+        let header = connected.wal_index.as_ref().map(WalIndex::header);
+        if let (Some(header), Some((seen, generation))) = (header, connected.checked) {
+            if header == seen && generation.0[2] == own_writes {
+                return Ok(generation);
+            }
+        }
+        let conn = connected.conn.as_ref().expect("just opened");
+        let data_version = conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut statement| statement.query_row([], |row| row.get::<_, i64>(0)))
+            .map_err(|source| StoreError::Sqlite {
+                what: "checking for changes",
+                source,
+            })?;
+        let generation = Generation([self.epoch.load(Ordering::SeqCst), data_version as u64, own_writes]);
+        if connected.wal_index.is_none() {
+            connected.wal_index = WalIndex::open(&self.path);
+        }
+        // Only a header read before the pragma may vouch for its generation: a
+        // commit in between then only sends the next check down this path again.
+        connected.checked = header.map(|h| (h, generation));
+        Ok(generation)
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let own_writes = self.own_writes.load(Ordering::SeqCst);
+        let suspended = self.connected.lock().suspended;
+        let (data_version, device, account) = self.read("reading the state", |tx| {
+            let data_version = tx.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0))? as u64;
+            let device = read_device(tx)?;
+            let account = match &device.session {
+                SessionState::LoggedIn { user_id } => read_account(tx, user_id)?,
+                SessionState::LoggedOut | SessionState::KickedOffline => AccountState::default(),
+            };
+            Ok((data_version, device, account))
+        })?;
+        let generation = if suspended {
+            Generation([self.epoch.fetch_add(1, Ordering::SeqCst) + 1, 0, 0])
+        } else {
+            Generation([self.epoch.load(Ordering::SeqCst), data_version, own_writes])
+        };
+        Ok(Snapshot {
+            generation,
+            device,
+            account,
+        })
+    }
+
+    fn save_session(&self, session: &SessionState) -> Result<(), StoreError> {
+        let (state, user_id) = match session {
+            SessionState::LoggedIn { user_id } => ("logged_in", Some(user_id.as_str())),
+            SessionState::LoggedOut => ("logged_out", None),
+            SessionState::KickedOffline => ("kicked_offline", None),
+        };
+        self.write("saving the session", |tx| {
+            tx.execute(
+                "UPDATE device SET session_state = ?1, session_user_id = ?2 WHERE id = 1",
+                params![state, user_id],
+            )
+            .map(drop)
+        })
+    }
+
+    fn save_locale(&self, locale: PushLocale) -> Result<(), StoreError> {
+        self.write("saving the locale", |tx| {
+            tx.execute("UPDATE device SET locale = ?1 WHERE id = 1", [text(&locale)])
+                .map(drop)
+        })
+    }
+
+    fn save_token(&self, token: Option<&OfflinePushToken>) -> Result<(), StoreError> {
+        let vendor = token.map(|t| text(&t.vendor));
+        let value = token.map(|t| t.token.0.as_str());
+        let business_id = token.map(|t| i64::try_from(t.business_id).unwrap_or(i64::MAX));
+        self.write("saving the token", |tx| {
+            tx.execute(
+                "UPDATE device SET token_vendor = ?1, token_value = ?2, token_business_id = ?3 WHERE id = 1",
+                params![vendor, value, business_id],
+            )
+            .map(drop)
+        })
+    }
+
+    fn save_global_settings(&self, user_id: &str, settings: &OfflinePushSettings) -> Result<(), StoreError> {
+        self.write("saving global settings", |tx| {
+            tx.execute(
+                "INSERT INTO account_settings (user_id, enabled, c2c_sound, group_sound) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id) DO UPDATE SET
+                   enabled = excluded.enabled, c2c_sound = excluded.c2c_sound, group_sound = excluded.group_sound",
+                params![user_id, settings.enabled, settings.c2c_sound, settings.group_sound],
+            )
+            .map(drop)
+        })
+    }
+
+    fn save_dnd(&self, user_id: &str, window: Option<&DoNotDisturbWindow>) -> Result<(), StoreError> {
+        self.write("saving the do-not-disturb window", |tx| {
+            match window {
+                None => tx.execute("DELETE FROM account_dnd WHERE user_id = ?1", [user_id])?,
+                Some(w) => tx.execute(
+                    "INSERT INTO account_dnd (user_id, start_seconds, duration_seconds, utc_offset_seconds)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (user_id) DO UPDATE SET start_seconds = excluded.start_seconds,
+                       duration_seconds = excluded.duration_seconds, utc_offset_seconds = excluded.utc_offset_seconds",
+                    params![user_id, w.start_seconds, w.duration_seconds, w.utc_offset_seconds],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    fn receive_option(
+        &self,
+        user_id: &str,
+        (kind, id): ConversationKey<'_>,
+    ) -> Result<ReceiveOption, StoreError> {
+        self.read("reading a receive option", |tx| {
+            let option: Option<String> = tx
+                .query_row(
+                    "SELECT option FROM receive_options
+                     WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+                    params![user_id, text(&kind), id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            option.map_or(Ok(ReceiveOption::Receive), |o| parse(&o, "receive option"))
+        })
+    }
+
+    fn save_receive_option(
+        &self,
+        user_id: &str,
+        (kind, id): ConversationKey<'_>,
+        option: ReceiveOption,
+    ) -> Result<(), StoreError> {
+        self.write("saving a receive option", |tx| {
+            if option == ReceiveOption::Receive {
+                tx.execute(
+                    "DELETE FROM receive_options WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+                    params![user_id, text(&kind), id],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO receive_options (user_id, conversation_type, conversation_id, option)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (user_id, conversation_type, conversation_id) DO UPDATE SET option = excluded.option",
+                    params![user_id, text(&kind), id, text(&option)],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn receive_options(&self, user_id: &str) -> Result<Vec<ConversationReceiveOption>, StoreError> {
+        let mut all = self.read("reading receive options", |tx| {
+            let mut statement = tx.prepare(
+                "SELECT conversation_type, conversation_id, option FROM receive_options WHERE user_id = ?1",
+            )?;
+            let rows = statement.query_map([user_id], |row| {
+                Ok(ConversationReceiveOption {
+                    conversation_type: parse(&row.get::<_, String>(0)?, "conversation type")?,
+                    conversation_id: row.get(1)?,
+                    option: parse(&row.get::<_, String>(2)?, "receive option")?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        all.sort_by(|a, b| {
+            (a.conversation_type, &a.conversation_id).cmp(&(b.conversation_type, &b.conversation_id))
+        });
+        Ok(all)
+    }
+
+    fn record_receipt(&self, user_id: &str, receipt: Receipt<'_>) -> Result<ReceiptRecord, StoreError> {
+        self.write("recording a received message", |tx| {
+            let duplicate = match receipt.message_id {
+                Some(message_id) => {
+                    let inserted = tx.execute(
+                        "INSERT OR IGNORE INTO received_messages (user_id, message_id) VALUES (?1, ?2)",
+                        params![user_id, message_id],
+                    )?;
+                    // Pruning walks the account's last 1,000 ids: done every 100th
+                    // receipt, so an account keeps between 1,000 and 1,099 (D8 asks
+                    // for at least 1,000).
+                    if inserted == 1 && tx.last_insert_rowid() % PRUNE_EVERY == 0 {
+                        tx.execute(
+                            "DELETE FROM received_messages WHERE user_id = ?1 AND seq <
+                               (SELECT seq FROM received_messages WHERE user_id = ?1
+                                ORDER BY seq DESC LIMIT 1 OFFSET ?2)",
+                            params![user_id, REMEMBERED_MESSAGE_IDS - 1],
+                        )?;
+                    }
+                    inserted == 0
+                }
+                None => false,
+            };
+            if let (false, Some((kind, id))) = (duplicate, receipt.counts_toward) {
+                tx.execute(
+                    "INSERT INTO unread_counts (user_id, conversation_type, conversation_id, count)
+                     VALUES (?1, ?2, ?3, 1)
+                     ON CONFLICT (user_id, conversation_type, conversation_id)
+                     DO UPDATE SET count = min(count + 1, 4294967295)",
+                    params![user_id, text(&kind), id],
+                )?;
+            }
+            Ok(ReceiptRecord {
+                duplicate,
+                badge_total: badge_total(tx, user_id)?,
+            })
+        })
+    }
+
+    fn unread_count(&self, user_id: &str, (kind, id): ConversationKey<'_>) -> Result<u32, StoreError> {
+        self.read("reading an unread count", |tx| {
+            let count: Option<i64> = tx
+                .query_row(
+                    "SELECT count FROM unread_counts
+                     WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+                    params![user_id, text(&kind), id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            Ok(count.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
+        })
+    }
+
+    fn save_unread_count(
+        &self,
+        user_id: &str,
+        (kind, id): ConversationKey<'_>,
+        count: u32,
+    ) -> Result<(), StoreError> {
+        self.write("saving an unread count", |tx| {
+            if count == 0 {
+                tx.execute(
+                    "DELETE FROM unread_counts WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+                    params![user_id, text(&kind), id],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO unread_counts (user_id, conversation_type, conversation_id, count)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (user_id, conversation_type, conversation_id) DO UPDATE SET count = excluded.count",
+                    params![user_id, text(&kind), id, count],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn badge_total(&self, user_id: &str) -> Result<u32, StoreError> {
+        self.read("reading the badge total", |tx| badge_total(tx, user_id))
+    }
+
+    fn suspend(&self) -> Result<(), StoreError> {
+        let mut connected = self.connected.lock();
+        connected.suspended = true;
+        connected.wal_index = None;
+        connected.checked = None;
+        if let Some(conn) = connected.conn.take() {
+            conn.close().map_err(|(_, source)| StoreError::Sqlite {
+                what: "closing for suspension",
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn resume(&self) {
+        self.connected.lock().suspended = false;
+    }
+}

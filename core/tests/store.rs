@@ -1,0 +1,574 @@
+//! The SQLite store across processes and crashes (RULES §6: K2, K3, R1, B2):
+//! - a damaged file is reported and moved aside, never emptied;
+//! - a store of every earlier schema version opens (fixtures/store-vN.sql), a
+//!   newer one is refused and left as it was;
+//! - no call leaves a lock another process would wait on, and `suspend` lets go
+//!   of every file lock (iOS kills a suspended app that holds one: 0xdead10cc);
+//! - a writer killed with SIGKILL at random moments, 200 times, never loses a
+//!   change whose call returned and never leaves a mix;
+//! - two processes receiving into one store at once lose no update and each
+//!   sees the other's without a restart.
+//!
+//! The other processes are this test binary again, running one of the
+//! `#[ignore]`d `child_*` functions below (they do nothing in a normal run).
+
+mod support;
+
+use offline_push::*;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const DIR_VAR: &str = "OFFLINE_PUSH_TEST_STORE_DIR";
+const ROLE_VAR: &str = "OFFLINE_PUSH_TEST_ROLE";
+
+fn open(dir: &Path) -> Result<Arc<OfflinePushManager>, OfflinePushError> {
+    OfflinePushManager::new(OfflinePushConfig {
+        platform: Platform::Ios,
+        store_directory: Some(dir.display().to_string()),
+    })
+}
+
+fn store_file(dir: &Path) -> PathBuf {
+    dir.join(offline_push::store::STORE_FILE_NAME)
+}
+
+fn message(id: &str, conversation: &str) -> IncomingMessage {
+    IncomingMessage {
+        message_id: Some(id.into()),
+        ..support::c2c_message(conversation, "hi")
+    }
+}
+
+/// Runs this test binary as another process, in the ignored test `name`.
+fn child(name: &str, dir: &Path, role: &str) -> Child {
+    Command::new(std::env::current_exe().expect("the test binary"))
+        .args(["--ignored", "--exact", name, "--nocapture", "--test-threads=1"])
+        .env(DIR_VAR, dir)
+        .env(ROLE_VAR, role)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the test binary runs again as a child")
+}
+
+fn child_dir() -> Option<PathBuf> {
+    std::env::var_os(DIR_VAR).map(PathBuf::from)
+}
+
+// --- a damaged store, schema versions --------------------------------------------------
+
+#[test]
+fn k3_a_damaged_store_is_a_typed_error_and_moved_aside_never_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = b"this was never an SQLite database, but it is someone's data".repeat(100);
+    std::fs::write(store_file(dir.path()), &garbage).unwrap();
+
+    let error = open(dir.path()).unwrap_err();
+    let OfflinePushError::StoreCorrupted(text) = &error else {
+        panic!("expected StoreCorrupted, got {error:?}");
+    };
+    let moved: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("corrupt"))
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert!(
+        text.contains(&moved[0].display().to_string()),
+        "the message names where: {text}"
+    );
+    assert_eq!(
+        std::fs::read(&moved[0]).unwrap(),
+        garbage,
+        "the bytes are kept as they were"
+    );
+    assert!(!store_file(dir.path()).exists());
+
+    // The next open starts a new store.
+    let manager = open(dir.path()).unwrap();
+    assert_eq!(manager.session().unwrap(), SessionState::LoggedOut);
+}
+
+#[test]
+fn an_unreadable_directory_is_a_storage_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a file, not a directory");
+    std::fs::write(&file, b"x").unwrap();
+    let error = open(&file).unwrap_err();
+    assert!(matches!(error, OfflinePushError::Storage(_)), "{error:?}");
+}
+
+/// Loads `fixtures/store-vN.sql` into a new store file in `dir`.
+fn load_fixture(dir: &Path, version: u32) {
+    let sql = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/store-v{version}.sql")),
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(store_file(dir)).unwrap();
+    conn.execute_batch(&sql).unwrap();
+}
+
+/// Every schema version this library ever wrote opens, with what it held. Add
+/// a fixture here for each version when `END_VERSION` goes up.
+#[test]
+fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
+    for version in 1..=1 {
+        let dir = tempfile::tempdir().unwrap();
+        load_fixture(dir.path(), version);
+        let manager = open(dir.path()).unwrap();
+        assert_eq!(
+            manager.session().unwrap(),
+            SessionState::LoggedIn {
+                user_id: "bob".into()
+            },
+            "v{version}"
+        );
+        assert_eq!(manager.locale().unwrap(), PushLocale::En);
+        assert_eq!(
+            manager.token().unwrap(),
+            Some(support::token(PushVendor::Xiaomi, "reg-id-1", 2_882_303_761))
+        );
+        let settings = manager.global_settings().unwrap();
+        assert!(!settings.enabled);
+        assert_eq!(
+            settings.group_sound.as_deref(),
+            Some("android.resource://com.example.chat/raw/ding")
+        );
+        assert_eq!(
+            manager
+                .receive_option(ConversationType::Group, "g1".into())
+                .unwrap(),
+            ReceiveOption::ReceiveNotNotify
+        );
+        assert_eq!(
+            manager.do_not_disturb().unwrap().map(|w| w.duration_seconds),
+            Some(28_800)
+        );
+        assert_eq!(manager.badge_total().unwrap(), 5);
+        let again = manager.receive(message("m-old", "alice")).unwrap();
+        assert_eq!(
+            again,
+            RenderOutcome::Suppress {
+                reason: SuppressReason::Duplicate
+            }
+        );
+    }
+}
+
+#[test]
+fn a_store_of_a_newer_version_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    load_fixture(dir.path(), 1);
+    let conn = rusqlite::Connection::open(store_file(dir.path())).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let before = std::fs::read(store_file(dir.path())).unwrap();
+
+    let error = open(dir.path()).unwrap_err();
+    assert!(
+        matches!(&error, OfflinePushError::Storage(m) if m.contains("99")),
+        "{error:?}"
+    );
+    assert!(
+        std::fs::read(store_file(dir.path())).unwrap() == before,
+        "the file changed"
+    );
+}
+
+// --- locks ---------------------------------------------------------------------------------
+
+/// What the probe process says: whether it could take the write lock and
+/// checkpoint (no transaction of ours open), and whether any file of the store
+/// carries a lock of another process.
+fn probe(stdin: &mut impl Write, stdout: &mut impl BufRead, what: &str) -> String {
+    writeln!(stdin, "{what}").unwrap();
+    stdin.flush().unwrap();
+    // libtest prints its own lines too: the answer is the next one with our prefix.
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            return "the probe process ended".into();
+        }
+        if let Some((_, answer)) = line.trim().split_once("probe: ") {
+            return answer.to_owned();
+        }
+    }
+}
+
+/// After every kind of call returns, another process takes an exclusive lock
+/// at once; after `suspend`, no file of the store carries a lock of ours.
+#[test]
+fn no_call_leaves_a_lock_held_and_suspend_lets_go_of_every_file_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = open(dir.path()).unwrap();
+    let mut prober = child("child_lock_prober", dir.path(), "");
+    let mut stdin = prober.stdin.take().unwrap();
+    let mut stdout = BufReader::new(prober.stdout.take().unwrap());
+
+    type Call = (&'static str, Box<dyn Fn(&OfflinePushManager)>);
+    let calls: Vec<Call> = vec![
+        ("login", Box::new(|m| m.login("bob".into()).unwrap())),
+        ("session", Box::new(|m| drop(m.session().unwrap()))),
+        (
+            "set_global_settings",
+            Box::new(|m| m.set_global_settings(OfflinePushSettings::DEFAULT).unwrap()),
+        ),
+        (
+            "global_settings",
+            Box::new(|m| drop(m.global_settings().unwrap())),
+        ),
+        (
+            "set_receive_option",
+            Box::new(|m| {
+                m.set_receive_option(ConversationType::Group, "g1".into(), ReceiveOption::NotReceive)
+                    .unwrap()
+            }),
+        ),
+        (
+            "receive_options",
+            Box::new(|m| drop(m.receive_options().unwrap())),
+        ),
+        (
+            "set_do_not_disturb",
+            Box::new(|m| m.set_do_not_disturb(None).unwrap()),
+        ),
+        ("set_locale", Box::new(|m| m.set_locale(PushLocale::En).unwrap())),
+        (
+            "set_token",
+            Box::new(|m| m.set_token(support::token(PushVendor::Apns, "t", 1)).unwrap()),
+        ),
+        ("token", Box::new(|m| drop(m.token().unwrap()))),
+        (
+            "render",
+            Box::new(|m| drop(m.render(support::group_message()).unwrap())),
+        ),
+        (
+            "render_batch",
+            Box::new(|m| drop(m.render_batch(vec![support::group_message()]).unwrap())),
+        ),
+        (
+            "preview",
+            Box::new(|m| drop(m.preview(support::group_message()).unwrap())),
+        ),
+        (
+            "receive",
+            Box::new(|m| drop(m.receive(message("m1", "alice")).unwrap())),
+        ),
+        (
+            "receive a duplicate",
+            Box::new(|m| drop(m.receive(message("m1", "alice")).unwrap())),
+        ),
+        ("badge_total", Box::new(|m| assert!(m.badge_total().is_ok()))),
+        (
+            "set_unread_count",
+            Box::new(|m| {
+                m.set_unread_count(ConversationType::C2c, "alice".into(), 4)
+                    .unwrap()
+            }),
+        ),
+        (
+            "mark_read",
+            Box::new(|m| m.mark_read(ConversationType::C2c, "alice".into()).unwrap()),
+        ),
+        ("kicked_offline", Box::new(|m| m.kicked_offline().unwrap())),
+        ("login again", Box::new(|m| m.login("bob".into()).unwrap())),
+    ];
+
+    for (name, call) in &calls {
+        call(&m);
+        assert_eq!(probe(&mut stdin, &mut stdout, "exclusive"), "ok", "after {name}");
+    }
+    // The probe can see a lock: an open WAL connection holds shared ones.
+    assert_eq!(
+        probe(&mut stdin, &mut stdout, "files"),
+        "held",
+        "the probe must detect our locks"
+    );
+
+    m.suspend().unwrap();
+    assert_eq!(probe(&mut stdin, &mut stdout, "files"), "free", "after suspend");
+    for (name, call) in &calls {
+        call(&m);
+        assert_eq!(
+            probe(&mut stdin, &mut stdout, "files"),
+            "free",
+            "{name} while suspended"
+        );
+        assert_eq!(
+            probe(&mut stdin, &mut stdout, "exclusive"),
+            "ok",
+            "{name} while suspended"
+        );
+    }
+    m.resume();
+    m.render(support::group_message()).unwrap();
+    assert_eq!(probe(&mut stdin, &mut stdout, "exclusive"), "ok", "after resume");
+
+    drop(stdin);
+    assert!(prober.wait().unwrap().success());
+}
+
+/// The other process of the lock test: for each line "exclusive", takes
+/// SQLite's write lock without waiting and checkpoints the whole WAL (which
+/// needs every reader gone); for "files", asks the kernel whether another
+/// process holds a lock on the store's files.
+#[test]
+#[ignore = "run by no_call_leaves_a_lock_held... as another process"]
+fn child_lock_prober() {
+    let Some(dir) = child_dir() else { return };
+    let db = store_file(&dir);
+    for line in std::io::stdin().lock().lines() {
+        let answer = match line.unwrap().as_str() {
+            "exclusive" => exclusive_at_once(&db),
+            "files" => {
+                let held = ["", "-wal", "-shm"].iter().any(|suffix| {
+                    locked_by_another_process(&PathBuf::from(format!("{}{suffix}", db.display())))
+                });
+                if held { "held" } else { "free" }.to_owned()
+            }
+            other => format!("unknown probe {other}"),
+        };
+        println!("probe: {answer}");
+    }
+}
+
+fn exclusive_at_once(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::ZERO).unwrap();
+    if let Err(e) = conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;") {
+        return format!("write lock taken: {e}");
+    }
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))
+        .unwrap();
+    if busy != 0 {
+        return "a reader kept the WAL from being checkpointed".into();
+    }
+    "ok".into()
+}
+
+/// Whether a process other than this one holds any lock on `path` (F_GETLK
+/// asks for a write lock over the whole file and reports who is in the way).
+fn locked_by_another_process(path: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(path) else {
+        return false;
+    };
+    // SAFETY: a zeroed flock is a valid value; fcntl(F_GETLK) only writes into it.
+    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+    lock.l_type = libc::F_WRLCK as _;
+    lock.l_whence = libc::SEEK_SET as _;
+    // SAFETY: `file` is open for the call's duration and `lock` is a valid flock.
+    let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) };
+    assert_eq!(rc, 0, "fcntl(F_GETLK) on {}", path.display());
+    i32::from(lock.l_type) != libc::F_UNLCK
+}
+
+// --- crashes -------------------------------------------------------------------------------
+
+/// K3: a writer is killed with SIGKILL at random moments, 200 times. Every time
+/// the store opens, every receipt whose call returned is there (its id is a
+/// duplicate, its count is in the badge), and the badge and the remembered ids
+/// agree (one transaction: the old state or the new one, never a mix).
+#[test]
+fn k3_a_writer_killed_at_random_moments_loses_nothing_that_returned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut acknowledged = 0u64;
+    let mut killed_while_writing = 0;
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for round in 0..200 {
+        let mut writer = child("child_crash_writer", dir.path(), "");
+        // The writer acknowledges each receipt on its own line after the call returned.
+        let stdout = writer.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut last = None;
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some((_, n)) = line.split_once("ack ") {
+                    last = n.trim().parse::<u64>().ok().or(last);
+                }
+            }
+            last
+        });
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(5 + seed % 60));
+        if writer.try_wait().unwrap().is_none() {
+            killed_while_writing += 1;
+        }
+        writer.kill().unwrap(); // SIGKILL
+        writer.wait().unwrap();
+        if let Some(last) = reader.join().unwrap() {
+            acknowledged = acknowledged.max(last);
+        }
+
+        let manager =
+            open(dir.path()).unwrap_or_else(|e| panic!("round {round}: the store must open: {e:?}"));
+        let badge = u64::from(manager.badge_total().unwrap());
+        assert!(
+            badge >= acknowledged && badge <= acknowledged + 1,
+            "round {round}: badge {badge}, acknowledged {acknowledged}"
+        );
+        let (ids, lo, hi) = rusqlite::Connection::open(store_file(dir.path()))
+            .unwrap()
+            .query_row(
+                "SELECT count(*), min(seq), max(seq) FROM received_messages",
+                [],
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)? as u64,
+                        row.get::<_, Option<i64>>(1)?,
+                        row.get::<_, Option<i64>>(2)?,
+                    ))
+                },
+            )
+            .unwrap();
+        // Every receipt adds one id and one count in one transaction; beyond
+        // 1,000 ids the oldest are pruned at every 100th receipt.
+        assert!(
+            ids <= badge && ids >= badge.min(1_000) && ids < 1_100,
+            "round {round}: {ids} ids (seq {lo:?}..{hi:?}) for a badge of {badge}: ids and counts move together"
+        );
+        if acknowledged > 0 {
+            let again = manager
+                .receive(message(&format!("m{acknowledged}"), "alice"))
+                .unwrap();
+            assert_eq!(
+                again,
+                RenderOutcome::Suppress {
+                    reason: SuppressReason::Duplicate
+                },
+                "round {round}: m{acknowledged} returned, so it was saved"
+            );
+        }
+        acknowledged = badge;
+    }
+    // The test proves something only if the writer was busy when killed.
+    assert_eq!(killed_while_writing, 200, "the writer ended by itself");
+    assert!(
+        acknowledged >= 1_000,
+        "only {acknowledged} receipts in 200 rounds"
+    );
+}
+
+/// The writer of the crash test: receipts numbered on from the badge it finds.
+#[test]
+#[ignore = "run by k3_a_writer_killed... as another process"]
+fn child_crash_writer() {
+    let Some(dir) = child_dir() else { return };
+    let manager = open(&dir).unwrap();
+    manager.login("bob".into()).unwrap();
+    let mut n = u64::from(manager.badge_total().unwrap());
+    loop {
+        n += 1;
+        let outcome = manager.receive(message(&format!("m{n}"), "alice")).unwrap();
+        assert!(matches!(outcome, RenderOutcome::Show { .. }), "{outcome:?}");
+        println!("ack {n}");
+    }
+}
+
+// --- another process's change, seen at the next call ------------------------------------------
+
+/// K2: a render right after another process changed a setting sees the change,
+/// also when this manager's cache was warm and nothing of its own was written.
+#[test]
+fn k2_a_render_sees_another_processs_change_at_its_next_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let manager = open(dir.path()).unwrap();
+    manager.login("bob".into()).unwrap();
+    for round in 0..20 {
+        let enabled = round % 2 == 1;
+        for _ in 0..3 {
+            manager.render(support::group_message()).unwrap(); // the cache is warm
+        }
+        let role = if enabled { "on" } else { "off" };
+        assert!(child("child_settings_writer", dir.path(), role)
+            .wait()
+            .unwrap()
+            .success());
+        let outcome = manager.render(support::group_message()).unwrap();
+        assert_eq!(
+            matches!(outcome, RenderOutcome::Show { .. }),
+            enabled,
+            "round {round}: {outcome:?}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "run by k2_a_render_sees_another_processs_change... as another process"]
+fn child_settings_writer() {
+    let Some(dir) = child_dir() else { return };
+    let enabled = std::env::var(ROLE_VAR).unwrap() == "on";
+    let manager = open(&dir).unwrap();
+    manager
+        .set_global_settings(OfflinePushSettings {
+            enabled,
+            ..OfflinePushSettings::DEFAULT
+        })
+        .unwrap();
+}
+
+// --- two processes at once ------------------------------------------------------------------
+
+const PER_PROCESS: u32 = 150;
+
+/// Two processes receive into one store at once, each in its own conversation:
+/// no update is lost (every receipt counts once), and each sees the other's
+/// receipts without a restart.
+#[test]
+fn k2_two_processes_at_once_lose_no_update_and_see_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    open(dir.path()).unwrap().login("bob".into()).unwrap();
+    let children: Vec<Child> = ["app", "extension"]
+        .iter()
+        .map(|role| child("child_concurrent_receiver", dir.path(), role))
+        .collect();
+    for mut c in children {
+        let mut out = String::new();
+        std::io::Read::read_to_string(c.stdout.as_mut().unwrap(), &mut out).unwrap();
+        assert!(c.wait().unwrap().success(), "a child failed:\n{out}");
+        assert!(out.contains("saw all"), "{out}");
+    }
+    let manager = open(dir.path()).unwrap();
+    assert_eq!(manager.badge_total().unwrap(), 2 * PER_PROCESS);
+    for role in ["app", "extension"] {
+        assert_eq!(
+            manager.unread_count(ConversationType::C2c, role.into()).unwrap(),
+            PER_PROCESS
+        );
+    }
+}
+
+#[test]
+#[ignore = "run by k2_two_processes_at_once... as another process"]
+fn child_concurrent_receiver() {
+    let Some(dir) = child_dir() else { return };
+    let role = std::env::var(ROLE_VAR).unwrap();
+    let other = if role == "app" { "extension" } else { "app" };
+    let manager = open(&dir).unwrap();
+    let mut others_seen = 0;
+    for i in 0..PER_PROCESS {
+        let outcome = manager.receive(message(&format!("{role}-{i}"), &role)).unwrap();
+        assert!(matches!(outcome, RenderOutcome::Show { .. }), "{outcome:?}");
+        let seen = manager.unread_count(ConversationType::C2c, other.into()).unwrap();
+        assert!(
+            seen >= others_seen,
+            "the other's count went back: {seen} < {others_seen}"
+        );
+        others_seen = seen;
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while manager.badge_total().unwrap() < 2 * PER_PROCESS {
+        assert!(
+            Instant::now() < deadline,
+            "never saw the other process's receipts"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    println!("saw all");
+}
