@@ -14,7 +14,11 @@ import org.offlinepush.OfflinePushNotification
 import org.offlinepush.OfflinePushSettings
 import org.offlinepush.Platform
 import org.offlinepush.PushSound
+import org.offlinepush.OfflinePushListener
+import org.offlinepush.ReceiveOption
 import org.offlinepush.RenderOutcome
+import org.offlinepush.SuppressReason
+import kotlin.io.path.createTempDirectory
 
 /**
  * The console demo (until the Android demo app lands): what an Android app does
@@ -55,6 +59,56 @@ fun main() {
     manager.setDoNotDisturb(DoNotDisturbWindow(startSeconds = 79_200, durationSeconds = 32_400, utcOffsetSeconds = 28_800))
     println("Kotlin: with do-not-disturb 22:00-07:00 (UTC+8)")
     printOutcome(manager.render(burst[0]))
+
+    storeDemo()
+}
+
+/** The state that lasts: the app and its push process share one store directory. */
+private fun storeDemo() {
+    val directory = createTempDirectory("offline-push-demo")
+    val config = OfflinePushConfig(platform = Platform.ANDROID, storeDirectory = directory.toString())
+    try {
+        OfflinePushManager(config).use { app ->
+            app.login("bob")
+            app.setReceiveOption(ConversationType.GROUP, "g-quiet", ReceiveOption.RECEIVE_NOT_NOTIFY)
+        }
+        println("Kotlin: the push process receives on the app's store")
+        OfflinePushManager(config).use { pushProcess ->
+            pushProcess.setListener(object : OfflinePushListener {
+                override fun onNotification(notification: OfflinePushNotification) =
+                    println("  listener: show \"${notification.title}: ${notification.content}\" badge=${notification.badgeCount}")
+
+                override fun onSuppressed(message: IncomingMessage, reason: SuppressReason) =
+                    println("  listener: no notification for ${message.messageId}: $reason")
+            })
+            val hello = IncomingMessage(
+                messageId = "m1",
+                conversationType = ConversationType.C2C,
+                sender = MessageSender(userId = "alice"),
+                elements = listOf(MessageElement.Text("hello")),
+                timestamp = 1_700_000_000,
+            )
+            pushProcess.receive(hello)
+            pushProcess.receive(hello) // the same message from a second vendor: shown once
+            pushProcess.receive(
+                IncomingMessage(
+                    messageId = "m2",
+                    conversationType = ConversationType.GROUP,
+                    sender = MessageSender(userId = "carol"),
+                    group = GroupInfo(groupId = "g-quiet", name = "Quiet group"),
+                    elements = listOf(MessageElement.Text("ping")),
+                    timestamp = 1_700_000_010,
+                ),
+            )
+        }
+        OfflinePushManager(config).use { app ->
+            println("Kotlin: the app, restarted, sees badge ${app.badgeTotal()}")
+            app.markRead(ConversationType.C2C, "alice")
+            println("  after markRead(alice): badge ${app.badgeTotal()}")
+        }
+    } finally {
+        directory.toFile().deleteRecursively()
+    }
 }
 
 private fun printOutcome(outcome: RenderOutcome) = when (outcome) {

@@ -1,5 +1,6 @@
 // What an iOS Notification Service Extension does with messages that arrived
 // while the app was offline, through the Swift package.
+import Foundation
 import OfflinePush
 
 func describe(_ outcome: RenderOutcome) {
@@ -42,3 +43,38 @@ let burst = [
 ]
 print("Swift: \(burst.count) messages rendered in one call")
 try manager.renderBatch(messages: burst).forEach(describe)
+
+// The state that lasts: the app and its Notification Service Extension share one
+// store directory (on a device, the app-group container).
+final class PrintingListener: OfflinePushListener, @unchecked Sendable {
+    func onNotification(notification: OfflinePushNotification) throws {
+        print("  listener: show \"\(notification.title): \(notification.content)\" badge=\(notification.badgeCount.map(String.init) ?? "nil")")
+    }
+
+    func onSuppressed(message: IncomingMessage, reason: SuppressReason) throws {
+        print("  listener: no notification for \(message.messageId ?? "nil"): \(reason)")
+    }
+}
+
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offline-push-demo-\(UUID().uuidString)").path
+defer { try? FileManager.default.removeItem(atPath: directory) }
+let config = OfflinePushConfig(platform: .ios, storeDirectory: directory)
+do {
+    let app = try OfflinePushManager(config: config)
+    try app.login(userId: "bob")
+    try app.suspend()  // the app goes to the background: no file lock held
+}
+print("Swift: the Notification Service Extension receives on the app's store")
+do {
+    let serviceExtension = try OfflinePushManager(config: config)
+    serviceExtension.setListener(listener: PrintingListener())
+    let hello = IncomingMessage(
+        messageId: "m1", conversationType: .c2c, sender: MessageSender(userId: "alice"),
+        elements: [.text(text: "hello")], timestamp: 1_700_000_000
+    )
+    _ = try serviceExtension.receive(message: hello)
+    _ = try serviceExtension.receive(message: hello)  // delivered twice: shown once
+    try serviceExtension.suspend()  // before handing the content over
+}
+let restarted = try OfflinePushManager(config: config)
+print("Swift: the app, restarted, sees badge \(try restarted.badgeTotal())")
