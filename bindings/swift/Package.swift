@@ -21,8 +21,9 @@ func linkLocalLibrary(_ libDir: String) -> (Target, [LinkerSetting]) {
 #if os(Linux)
 let (ffiTarget, linkerSettings) = linkLocalLibrary(localLibDir ?? "\(packageDir)/../../target/debug")
 #else
+// The library uses the system's SQLite on Apple platforms (it compiles none in there).
 let (ffiTarget, linkerSettings): (Target, [LinkerSetting]) = localLibDir.map(linkLocalLibrary)
-    ?? (.binaryTarget(name: "OfflinePushFFI", path: "OfflinePushFFI.xcframework"), [])
+    ?? (.binaryTarget(name: "OfflinePushFFI", path: "OfflinePushFFI.xcframework"), [.linkedLibrary("sqlite3")])
 #endif
 
 let package = Package(
