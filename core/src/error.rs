@@ -98,9 +98,9 @@ pub enum Error {
         attempts: u32,
         reason: String,
     },
-    /// The app's backend did not answer within the policy's timeout.
-    #[error("{what}: no answer within {timeout_ms} ms")]
-    BackendTimeout { what: &'static str, timeout_ms: u64 },
+    /// The app's backend threw something other than a `PushBackendError`.
+    #[error("{what}: the backend threw an unexpected error (a bug in the app's PushBackend; the change stays queued): {reason}")]
+    BackendUnexpected { what: &'static str, reason: String },
 }
 
 /// `text` with every occurrence of each non-empty secret replaced.
@@ -127,7 +127,7 @@ impl From<Error> for OfflinePushError {
             Error::Store(StoreError::Corrupted { .. }) => Self::StoreCorrupted(message),
             Error::Store(_) => Self::Storage(message),
             Error::BackendRejected { .. } => Self::BackendRejected(message),
-            Error::BackendUnavailable { .. } | Error::BackendTimeout { .. } => {
+            Error::BackendUnavailable { .. } | Error::BackendUnexpected { .. } => {
                 Self::BackendUnavailable(message)
             }
         }

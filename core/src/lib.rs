@@ -21,7 +21,7 @@ pub mod model;
 pub mod rules;
 pub mod store;
 
-pub use backend::{PushBackend, PushBackendError, RetryPolicy};
+pub use backend::{PushBackend, PushBackendError, SyncPolicy};
 pub use error::OfflinePushError;
 pub use listener::{ListenerError, OfflinePushListener};
 pub use manager::OfflinePushManager;

@@ -8,16 +8,17 @@
 //! Service Extension, the Android push process) opens a manager on the same store
 //! without a backend, and an app's listener usually exists only after its UI does.
 
-use crate::backend::{PushBackend, RetryPolicy};
+use crate::backend::{PushBackend, SyncPolicy};
 use crate::clock::SystemClock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::listener::OfflinePushListener;
 use crate::model::{
-    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushConfig,
-    OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption, RenderOutcome, SessionState,
+    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, FetchedSettings, IncomingMessage,
+    OfflinePushConfig, OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption,
+    RenderOutcome, SessionState, SyncReport, SyncStatus,
 };
-use crate::store::{MemoryStore, SqliteStore, Store};
+use crate::store::{SqliteStore, Store};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,12 +37,11 @@ impl OfflinePushManager {
     /// starts logged out with the `ZhHans` locale.
     #[uniffi::constructor]
     pub fn new(config: OfflinePushConfig) -> Result<Arc<Self>> {
-        let store: Arc<dyn Store> = match &config.store_directory {
-            Some(directory) if !directory.is_empty() => {
-                Arc::new(SqliteStore::open(Path::new(directory)).map_err(Error::from)?)
-            }
-            _ => Arc::new(MemoryStore::new()),
+        let store = match &config.store_directory {
+            Some(directory) if !directory.is_empty() => SqliteStore::open(Path::new(directory)),
+            _ => SqliteStore::open_in_memory(),
         };
+        let store: Arc<dyn Store> = Arc::new(store.map_err(Error::from)?);
         Ok(Arc::new(Self {
             engine: Engine::new(config.platform, store, Arc::new(SystemClock)),
         }))
@@ -229,19 +229,46 @@ impl OfflinePushManager {
         self.engine.resume();
     }
 
-    /// Sets the app's backend, used by `upload_token`.
+    /// Sets the app's backend (docs/RULES.md K4–K7). What was queued before (while
+    /// there was none, or before a restart) is sent in the background unless the
+    /// policy's `sync_after_changes` is off.
     pub fn set_backend(&self, backend: Arc<dyn PushBackend>) {
         self.engine.set_backend(backend);
     }
 
-    /// Sets how transient backend failures are retried.
-    pub fn set_retry_policy(&self, policy: RetryPolicy) -> Result<()> {
-        Ok(self.engine.set_retry_policy(policy)?)
+    /// Sets how the core talks to the backend: retries, backoff, the timeout of
+    /// one call, background syncs. Refuses a policy out of range.
+    pub fn set_sync_policy(&self, policy: SyncPolicy) -> Result<()> {
+        Ok(self.engine.set_sync_policy(policy)?)
     }
 
-    /// Uploads the stored token for the signed-in user through the backend,
-    /// retrying transient failures with backoff.
-    pub async fn upload_token(&self) -> Result<()> {
-        Ok(self.engine.upload_token().await?)
+    /// The policy in force.
+    pub fn sync_policy(&self) -> SyncPolicy {
+        self.engine.sync_policy()
+    }
+
+    /// Sends what the device owes the backend (K4–K6): the signed-in account's
+    /// settings changes and token, and every pending unbind of a signed-out
+    /// account. A change the backend refuses is dropped from the queue; on a
+    /// failure that may pass (after the policy's retries) the sync stops, keeps
+    /// the rest queued and throws `BackendUnavailable`. Waits for a sync already
+    /// running in this manager; items another process is sending are left to it.
+    /// `NotConfigured` without a backend: changes stay queued on the device.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        Ok(self.engine.sync().await?)
+    }
+
+    /// K7: the signed-in account's settings from the backend, applied on the
+    /// device except where a local change is newer or still queued (that change
+    /// wins, and is sent). When the backend cannot be reached the device's values
+    /// come back with `stale` set, never an error.
+    pub async fn fetch_settings(&self) -> Result<FetchedSettings> {
+        Ok(self.engine.fetch_settings().await?)
+    }
+
+    /// What the device still owes the backend, oldest first, and the last error
+    /// and success, for a diagnostics screen. Never carries a token.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        Ok(self.engine.sync_status()?)
     }
 }

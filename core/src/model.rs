@@ -375,3 +375,77 @@ pub struct OfflinePushConfig {
     pub platform: Platform,
     pub store_directory: Option<String>,
 }
+
+/// K6: one change of an account's settings, as the backend receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SettingsChange {
+    GlobalSettings {
+        settings: OfflinePushSettings,
+    },
+    DoNotDisturb {
+        window: Option<DoNotDisturbWindow>,
+    },
+    ConversationOption {
+        conversation_type: ConversationType,
+        conversation_id: String,
+        option: ReceiveOption,
+    },
+}
+
+/// K7: an account's settings as the backend keeps them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AccountPushSettings {
+    pub global_settings: OfflinePushSettings,
+    pub do_not_disturb: Option<DoNotDisturbWindow>,
+    pub receive_options: Vec<ConversationReceiveOption>,
+}
+
+/// K7: what `fetch_settings` returns.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FetchedSettings {
+    pub settings: AccountPushSettings,
+    pub stale: bool,
+    pub stale_reason: Option<String>,
+}
+
+/// What one `sync()` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SyncReport {
+    pub sent: u32,
+    pub rejected: u32,
+    pub still_pending: u32,
+    pub in_progress_elsewhere: u32,
+}
+
+/// What a pending change is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PendingKind {
+    GlobalSettings,
+    DoNotDisturb,
+    ConversationOption,
+    TokenUpload,
+    TokenUnbind,
+}
+
+/// One change the backend has not accepted yet; never carries a token.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PendingChange {
+    pub kind: PendingKind,
+    pub user_id: String,
+    pub conversation_type: Option<ConversationType>,
+    pub conversation_id: Option<String>,
+    pub since_ms: i64,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub in_progress: bool,
+}
+
+/// What the device still owes the backend, and how the last syncs went.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SyncStatus {
+    pub pending: Vec<PendingChange>,
+    pub oldest_pending_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_error_ms: Option<i64>,
+    pub last_success_ms: Option<i64>,
+}

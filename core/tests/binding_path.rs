@@ -6,8 +6,6 @@
 use offline_push::*;
 
 mod support;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 
 fn rich_message() -> IncomingMessage {
     IncomingMessage {
@@ -90,75 +88,13 @@ fn v2_the_sender_side_validator_refuses_a_file_sound_and_normalises_empty_string
     assert!(matches!(err, OfflinePushError::InvalidSound(_)), "{err:?}");
 }
 
-/// A backend written in Rust: fails transiently `failures_first` times, then succeeds.
-struct FlakyBackend {
-    failures_first: u32,
-    calls: AtomicU32,
-    uploaded: parking_lot::Mutex<Option<(String, OfflinePushToken)>>,
-}
-
-#[async_trait::async_trait]
-impl PushBackend for FlakyBackend {
-    async fn upload_token(&self, user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError> {
-        if self.calls.fetch_add(1, Ordering::SeqCst) < self.failures_first {
-            return Err(PushBackendError::Transient {
-                reason: "HTTP 503".into(),
-            });
-        }
-        *self.uploaded.lock() = Some((user_id, token));
-        Ok(())
-    }
-}
-
-fn manager_with(backend: Arc<dyn PushBackend>) -> Arc<OfflinePushManager> {
+#[test]
+fn the_token_never_shows_in_debug_output() {
     let manager = support::signed_in(Platform::Android, "bob");
     manager
         .set_token(support::token(PushVendor::Huawei, "hw-token", 1234))
         .unwrap();
-    manager.set_backend(backend);
-    manager
-        .set_retry_policy(RetryPolicy {
-            max_attempts: 3,
-            initial_delay_ms: 1,
-            max_delay_ms: 5,
-        })
-        .unwrap();
-    manager
-}
-
-#[tokio::test]
-async fn the_async_upload_retries_a_transient_failure() {
-    let backend = Arc::new(FlakyBackend {
-        failures_first: 2,
-        calls: AtomicU32::new(0),
-        uploaded: parking_lot::Mutex::new(None),
-    });
-    manager_with(backend.clone()).upload_token().await.unwrap();
-    assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
-    let (user, token) = backend.uploaded.lock().clone().unwrap();
-    assert_eq!(user, "bob");
-    assert_eq!(token.token, PushTokenValue("hw-token".into()));
-}
-
-#[tokio::test]
-async fn a_backend_that_keeps_failing_is_backend_unavailable() {
-    let backend = Arc::new(FlakyBackend {
-        failures_first: 100,
-        calls: AtomicU32::new(0),
-        uploaded: parking_lot::Mutex::new(None),
-    });
-    let err = manager_with(backend.clone()).upload_token().await.unwrap_err();
-    assert!(matches!(err, OfflinePushError::BackendUnavailable(_)), "{err:?}");
-    assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
-}
-
-#[test]
-fn the_token_never_shows_in_debug_output() {
-    let manager = manager_with(Arc::new(FlakyBackend {
-        failures_first: 0,
-        calls: AtomicU32::new(0),
-        uploaded: parking_lot::Mutex::new(None),
-    }));
+    manager.set_backend(support::backend::ScriptedBackend::new([]));
     let token = manager.token().unwrap();
     for text in [
         format!("{token:?}"),
@@ -171,30 +107,6 @@ fn the_token_never_shows_in_debug_output() {
         format!("{manager:?}").contains("Huawei"),
         "the rest stays visible"
     );
-}
-
-#[tokio::test]
-async fn uploading_needs_a_login_a_token_and_a_backend() {
-    let manager = support::manager(Platform::Ios);
-    assert!(matches!(
-        manager.upload_token().await,
-        Err(OfflinePushError::NotLoggedIn(_))
-    ));
-    manager.login("bob".into()).unwrap();
-    assert!(matches!(
-        manager.upload_token().await,
-        Err(OfflinePushError::NotConfigured(_))
-    ));
-    let token = OfflinePushToken {
-        vendor: PushVendor::Apns,
-        token: PushTokenValue("apns".into()),
-        business_id: 9,
-    };
-    manager.set_token(token).unwrap();
-    assert!(matches!(
-        manager.upload_token().await,
-        Err(OfflinePushError::NotConfigured(_))
-    ));
 }
 
 /// Android 15+ devices with 16 KB pages refuse libraries aligned for 4 KB: every

@@ -42,9 +42,8 @@ struct EchoingBackend {
     transient: bool,
 }
 
-#[async_trait::async_trait]
-impl PushBackend for EchoingBackend {
-    async fn upload_token(&self, _user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError> {
+impl EchoingBackend {
+    fn fail(&self, token: &OfflinePushToken) -> Result<(), PushBackendError> {
         let reason = format!("the server does not know token {}", token.token.0);
         Err(if self.transient {
             PushBackendError::Transient { reason }
@@ -54,23 +53,69 @@ impl PushBackend for EchoingBackend {
     }
 }
 
+#[async_trait::async_trait]
+impl PushBackend for EchoingBackend {
+    async fn upload_settings(
+        &self,
+        _user_id: String,
+        _change: SettingsChange,
+    ) -> Result<(), PushBackendError> {
+        Ok(())
+    }
+    async fn fetch_settings(&self, _user_id: String) -> Result<AccountPushSettings, PushBackendError> {
+        Ok(AccountPushSettings::default())
+    }
+    async fn upload_token(&self, _user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError> {
+        self.fail(&token)
+    }
+    async fn unbind_token(&self, _user_id: String, token: OfflinePushToken) -> Result<(), PushBackendError> {
+        self.fail(&token)
+    }
+}
+
+/// K4, K5: an upload that fails transiently throws, one that is refused is
+/// reported in the sync status; so is an unbind after logout. Neither the
+/// error, the status nor its `Debug` carries the token.
 #[tokio::test(start_paused = true)]
 async fn a_backend_reason_that_echoes_the_token_is_cleaned() {
     for transient in [false, true] {
         let m = manager();
+        m.set_sync_policy(support::backend::manual_policy(2)).unwrap();
         m.login("bob".into()).unwrap();
         m.set_token(token(SECRET, 7)).unwrap();
         m.set_backend(Arc::new(EchoingBackend { transient }));
-        let failed = m.upload_token().await.unwrap_err();
-        assert!(matches!(
-            failed,
-            OfflinePushError::BackendRejected(_) | OfflinePushError::BackendUnavailable(_)
-        ));
-        assert!(
-            failed.to_string().contains("the server does not know token"),
-            "{failed}"
-        );
-        assert_clean(&failed);
+        for step in ["upload", "unbind"] {
+            if step == "unbind" {
+                m.logout().unwrap();
+            }
+            let synced = m.sync().await;
+            if transient {
+                let failed = synced.unwrap_err();
+                assert!(
+                    matches!(failed, OfflinePushError::BackendUnavailable(_)),
+                    "{failed:?}"
+                );
+                assert!(
+                    failed.to_string().contains("the server does not know token"),
+                    "{failed}"
+                );
+                assert_clean(&failed);
+            } else if step == "upload" {
+                assert_eq!(synced.unwrap().rejected, 1);
+            } else {
+                // K5: the backend refused the token, so it has nothing to unbind.
+                assert_eq!(synced.unwrap(), SyncReport::default());
+            }
+            let status = m.sync_status().unwrap();
+            let error = status.last_error.clone().unwrap();
+            assert!(
+                error.contains("the server does not know token <redacted>"),
+                "{error}"
+            );
+            for text in [error, format!("{status:?}")] {
+                assert!(!text.contains(SECRET), "{text}");
+            }
+        }
     }
 }
 

@@ -149,6 +149,27 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             Some(28_800)
         );
         assert_eq!(manager.badge_total().unwrap(), 5);
+        if version == 1 {
+            // K6, K4: a version-1 store never sent anything: its settings and
+            // the signed-in account's token are queued by the upgrade.
+            let mut kinds: Vec<_> = manager
+                .sync_status()
+                .unwrap()
+                .pending
+                .iter()
+                .map(|p| format!("{:?} {}", p.kind, p.user_id))
+                .collect();
+            kinds.sort();
+            assert_eq!(
+                kinds,
+                [
+                    "ConversationOption bob",
+                    "DoNotDisturb bob",
+                    "GlobalSettings bob",
+                    "TokenUpload bob"
+                ]
+            );
+        }
         let again = manager.receive(message("m-old", "alice")).unwrap();
         assert_eq!(
             again,

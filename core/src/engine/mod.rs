@@ -12,14 +12,16 @@
 //! into the manager.
 
 mod cache;
+mod sync;
 
-use crate::backend::{with_retries, PushBackend, RetryPolicy};
+use crate::backend::{with_retries, PushBackend, SyncPolicy};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::listener::OfflinePushListener;
 use crate::model::{
-    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings,
-    OfflinePushToken, Platform, PushLocale, ReceiveOption, RenderOutcome, SessionState,
+    AccountPushSettings, ConversationReceiveOption, ConversationType, DoNotDisturbWindow, FetchedSettings,
+    IncomingMessage, OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption,
+    RenderOutcome, SessionState, SettingsChange, SyncReport, SyncStatus,
 };
 use crate::rules::decide::conversation_id;
 use crate::rules::{content, non_empty, receive, render, validate};
@@ -33,9 +35,8 @@ pub(crate) struct Engine {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
-    backend: RwLock<Option<Arc<dyn PushBackend>>>,
     listener: RwLock<Option<Arc<dyn OfflinePushListener>>>,
-    retry: RwLock<RetryPolicy>,
+    sync: Arc<sync::Syncer>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -51,12 +52,11 @@ impl Engine {
     pub(crate) fn new(platform: Platform, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self {
             platform,
+            cache: Mutex::new(Cache::default()),
+            listener: RwLock::new(None),
+            sync: Arc::new(sync::Syncer::new(store.clone(), clock.clone())),
             store,
             clock,
-            cache: Mutex::new(Cache::default()),
-            backend: RwLock::new(None),
-            listener: RwLock::new(None),
-            retry: RwLock::new(RetryPolicy::default()),
         }
     }
 
@@ -83,21 +83,48 @@ impl Engine {
         result
     }
 
+    /// A write that queued something for the backend (K4–K6): then a
+    /// background sync, if the app wants one.
+    fn write_and_sync(
+        &self,
+        change: impl FnOnce(&Cache, &dyn Store, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let now_ms = self.clock.now_unix_ms();
+        self.write(|cache, store| change(cache, store, now_ms))?;
+        self.sync.kick();
+        Ok(())
+    }
+
+    /// K6: saves one change of the signed-in account's settings and queues it.
+    fn change_setting(&self, change: impl FnOnce() -> Result<SettingsChange, Error>) -> Result<(), Error> {
+        self.write_and_sync(|cache, store, now_ms| {
+            let user_id = cache.user_id()?;
+            let change = change()?;
+            Ok(store.save_setting(user_id, &change, now_ms)?)
+        })
+    }
+
     // --- the session (D1) -------------------------------------------------------
 
     pub(crate) fn login(&self, user_id: String) -> Result<(), Error> {
         if user_id.is_empty() {
             return Err(Error::InvalidArgument("the user id is empty".into()));
         }
-        self.write(|_, store| Ok(store.save_session(&SessionState::LoggedIn { user_id })?))
+        self.save_session(SessionState::LoggedIn { user_id })
     }
 
+    /// K5: also queues the unbind of the device's token for the user.
     pub(crate) fn logout(&self) -> Result<(), Error> {
-        self.write(|_, store| Ok(store.save_session(&SessionState::LoggedOut)?))
+        self.save_session(SessionState::LoggedOut)
     }
 
+    /// K5: the server signed the device out already: nothing to unbind.
     pub(crate) fn kicked_offline(&self) -> Result<(), Error> {
-        self.write(|_, store| Ok(store.save_session(&SessionState::KickedOffline)?))
+        self.save_session(SessionState::KickedOffline)
+    }
+
+    fn save_session(&self, session: SessionState) -> Result<(), Error> {
+        self.write_and_sync(|_, store, now_ms| Ok(store.save_session(&session, now_ms)?))
     }
 
     pub(crate) fn session(&self) -> Result<SessionState, Error> {
@@ -115,10 +142,10 @@ impl Engine {
 
     /// V1 first, then V2.
     pub(crate) fn set_global_settings(&self, settings: OfflinePushSettings) -> Result<(), Error> {
-        self.write(|cache, store| {
-            let user_id = cache.user_id()?;
-            let settings = validate::check_global_settings(settings)?;
-            Ok(store.save_global_settings(user_id, &settings)?)
+        self.change_setting(|| {
+            Ok(SettingsChange::GlobalSettings {
+                settings: validate::check_global_settings(settings)?,
+            })
         })
     }
 
@@ -134,31 +161,13 @@ impl Engine {
         conversation_id: String,
         option: ReceiveOption,
     ) -> Result<(), Error> {
-        self.write_conversation(
-            conversation_type,
-            &conversation_id,
-            |store, user_id, conversation| store.save_receive_option(user_id, conversation, option),
-        )
-    }
-
-    /// A write to one conversation of the signed-in account (V1; the id must not
-    /// be empty).
-    fn write_conversation(
-        &self,
-        conversation_type: ConversationType,
-        conversation_id: &str,
-        change: impl FnOnce(
-            &dyn Store,
-            &str,
-            crate::store::ConversationKey<'_>,
-        ) -> Result<(), crate::store::StoreError>,
-    ) -> Result<(), Error> {
-        if conversation_id.is_empty() {
-            return Err(Error::InvalidArgument("the conversation id is empty".into()));
-        }
-        self.write(|cache, store| {
-            let user_id = cache.user_id()?;
-            Ok(change(store, user_id, (conversation_type, conversation_id))?)
+        check_conversation_id(&conversation_id)?;
+        self.change_setting(|| {
+            Ok(SettingsChange::ConversationOption {
+                conversation_type,
+                conversation_id,
+                option,
+            })
         })
     }
 
@@ -179,12 +188,11 @@ impl Engine {
 
     /// V4.
     pub(crate) fn set_do_not_disturb(&self, window: Option<DoNotDisturbWindow>) -> Result<(), Error> {
-        self.write(|cache, store| {
-            let user_id = cache.user_id()?;
+        self.change_setting(|| {
             if let Some(window) = &window {
                 validate::check_dnd(window)?;
             }
-            Ok(store.save_dnd(user_id, window.as_ref())?)
+            Ok(SettingsChange::DoNotDisturb { window })
         })
     }
 
@@ -203,11 +211,12 @@ impl Engine {
     }
 
     /// V1 first, then V3.
+    /// K4: queues the token's upload unless the backend has it for the user.
     pub(crate) fn set_token(&self, token: OfflinePushToken) -> Result<(), Error> {
-        self.write(|cache, store| {
+        self.write_and_sync(|cache, store, now_ms| {
             cache.user_id()?;
             validate::check_token(&token)?;
-            Ok(store.save_token(Some(&token))?)
+            Ok(store.save_token(Some(&token), now_ms)?)
         })
     }
 
@@ -306,11 +315,11 @@ impl Engine {
         conversation_id: String,
         count: u32,
     ) -> Result<(), Error> {
-        self.write_conversation(
-            conversation_type,
-            &conversation_id,
-            |store, user_id, conversation| store.save_unread_count(user_id, conversation, count),
-        )
+        check_conversation_id(&conversation_id)?;
+        self.write(|cache, store| {
+            let user_id = cache.user_id()?;
+            Ok(store.save_unread_count(user_id, (conversation_type, &conversation_id), count)?)
+        })
     }
 
     /// B3: the signed-in account's badge total.
@@ -338,42 +347,81 @@ impl Engine {
         self.store.resume();
     }
 
-    // --- the backend ------------------------------------------------------------------
+    // --- the backend (K4–K7) -----------------------------------------------------------
 
+    /// Sets the backend, then sends what was queued before (after a restart, or
+    /// while there was none).
     pub(crate) fn set_backend(&self, backend: Arc<dyn PushBackend>) {
-        *self.backend.write() = Some(backend);
+        self.sync.set_backend(backend);
+        self.sync.kick();
     }
 
-    pub(crate) fn set_retry_policy(&self, policy: RetryPolicy) -> Result<(), Error> {
-        policy.check()?;
-        *self.retry.write() = policy;
-        Ok(())
+    pub(crate) fn set_sync_policy(&self, policy: SyncPolicy) -> Result<(), Error> {
+        self.sync.set_policy(policy)
     }
 
-    /// Uploads the stored token for the signed-in user, retrying transient failures.
-    pub(crate) async fn upload_token(&self) -> Result<(), Error> {
-        let (user_id, token) = {
-            let cache = self.fresh()?;
-            let user_id = cache.user_id()?.to_owned();
-            let token = cache
-                .device
-                .token
-                .clone()
-                .ok_or(Error::NotConfigured("no token was set"))?;
-            (user_id, token)
-        };
-        let backend = self
-            .backend
-            .read()
-            .clone()
-            .ok_or(Error::NotConfigured("no backend was set"))?;
-        let policy = *self.retry.read();
-        let secret = token.token.0.clone();
-        with_retries(policy, &*self.clock, "token upload", &[&secret], || {
-            backend.upload_token(user_id.clone(), token.clone())
+    pub(crate) fn sync_policy(&self) -> SyncPolicy {
+        self.sync.policy()
+    }
+
+    /// Sends the queue: the signed-in account's changes and token, and every
+    /// account's pending unbind.
+    pub(crate) async fn sync(&self) -> Result<SyncReport, Error> {
+        self.sync.sync().await
+    }
+
+    /// K7: asks the backend for the signed-in account's settings and takes them,
+    /// except the items changed on the device meanwhile or still queued; when the
+    /// backend fails, the device's values come back marked stale.
+    pub(crate) async fn fetch_settings(&self) -> Result<FetchedSettings, Error> {
+        let user_id = self.fresh()?.user_id()?.to_owned();
+        let backend = self.sync.backend()?;
+        let since_seq = self.store.change_seq()?;
+        let fetched = with_retries(self.sync.policy(), &*self.clock, "settings fetch", &[], || {
+            backend.fetch_settings(user_id.clone())
         })
-        .await
+        .await;
+        let (stale, stale_reason) = match fetched {
+            Ok(settings) => {
+                let settings = sync::sanitize_fetched(settings);
+                self.write(|_, store| Ok(store.apply_fetched(&user_id, since_seq, &settings)?))?;
+                (false, None)
+            }
+            Err(error) => (true, Some(error.to_string())),
+        };
+        let cache = self.fresh()?;
+        if cache.user_id()? != user_id {
+            return Err(Error::NotLoggedIn(
+                "the user changed while the settings were fetched",
+            ));
+        }
+        let settings = AccountPushSettings {
+            global_settings: cache.settings.clone(),
+            do_not_disturb: cache.dnd,
+            receive_options: self.store.receive_options(&user_id)?,
+        };
+        drop(cache);
+        // A local change that won over the backend's value is still to send.
+        self.sync.kick();
+        Ok(FetchedSettings {
+            settings,
+            stale,
+            stale_reason,
+        })
     }
+
+    /// What the device still owes the backend, for a diagnostics screen.
+    pub(crate) fn sync_status(&self) -> Result<SyncStatus, Error> {
+        Ok(self.store.sync_status(self.clock.now_unix_ms())?)
+    }
+}
+
+/// V1 of a conversation: its id must not be empty.
+fn check_conversation_id(conversation_id: &str) -> Result<(), Error> {
+    if conversation_id.is_empty() {
+        return Err(Error::InvalidArgument("the conversation id is empty".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,26 +1,33 @@
 //! Where the manager's state lives (docs/RULES.md, "State that lasts"): the [`Store`] trait the engine
 //! reads and writes through, and its two implementations.
 //!
-//! - [`SqliteStore`]: one SQLite file in a directory the app gives, shared by the
-//!   app and its second process (K2), crash-safe (K3);
-//! - [`MemoryStore`]: this process only (tests, apps that want no persistence).
+//! - [`SqliteStore::open`]: one SQLite file in a directory the app gives, shared
+//!   by the app and its second process (K2), crash-safe (K3);
+//! - [`SqliteStore::open_in_memory`]: the same store in this process's memory
+//!   (tests, apps that want no persistence).
 //!
 //! Who owns what is K1: per account (user id) the global settings, receive
 //! options, DND window, unread counts and received message ids; per device the
-//! session, the locale and the token. A store is only storage: it checks nothing
-//! (the engine validates before it writes) and caches nothing (the engine
-//! caches, and asks [`Store::generation`] whether its cache is still current).
+//! session, the locale and the token. A store checks nothing (the engine
+//! validates before it writes) and caches nothing (the engine caches, and asks
+//! [`Store::generation`] whether its cache is still current).
+//!
+//! What the device owes the app's backend (K4–K7) is queued by the same
+//! transaction that makes the change, so no change can be saved and forgotten:
+//! a settings change queues its item, a login queues the token's upload, a
+//! logout its unbind. A sync then takes the queue one item at a time with
+//! [`Store::claim_next`] (so two processes never send the same item) and reports
+//! each with [`Store::finish`].
 
-mod memory;
 mod schema;
 mod sqlite;
 
-pub use memory::MemoryStore;
 pub use sqlite::{SqliteStore, STORE_FILE_NAME};
 
 use crate::model::{
-    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, OfflinePushSettings, OfflinePushToken,
-    PushLocale, ReceiveOption, SessionState,
+    AccountPushSettings, ConversationReceiveOption, ConversationType, DoNotDisturbWindow,
+    OfflinePushSettings, OfflinePushToken, PushLocale, ReceiveOption, SessionState, SettingsChange,
+    SyncStatus,
 };
 
 /// What the device owns (K1): the session, the locale, the vendor token.
@@ -75,6 +82,49 @@ pub struct ReceiptRecord {
     pub badge_total: u32,
 }
 
+/// One item of the queue, claimed by a sync, with what to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingWork {
+    pub user_id: String,
+    /// The item's key in the queue (never shown: a token's key holds the token).
+    pub item: String,
+    /// Which change of the item this is: a newer change to the item while it is
+    /// being sent keeps it queued.
+    pub seq: i64,
+    pub job: Job,
+}
+
+/// What a queued item asks of the backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// K6: the account's current value of one settings item.
+    Settings(SettingsChange),
+    /// K4: register the device's token for the account.
+    UploadToken(OfflinePushToken),
+    /// K5: unregister a token for an account that logged out.
+    UnbindToken(OfflinePushToken),
+}
+
+/// Who takes an item, and until when the claim holds if they never report back
+/// (a process killed while sending).
+#[derive(Clone, Copy, Debug)]
+pub struct Claim<'a> {
+    pub by: &'a str,
+    pub now_ms: i64,
+    pub until_ms: i64,
+}
+
+/// How sending a claimed item went.
+#[derive(Clone, Copy, Debug)]
+pub enum Finish<'a> {
+    /// The backend accepted it: done, unless the item changed meanwhile.
+    Accepted,
+    /// The backend refused it: dropped from the queue, the reason kept as the last error.
+    Rejected { reason: &'a str },
+    /// It could not be sent: stays queued for the next sync.
+    Failed { attempts: u32, reason: &'a str },
+}
+
 /// How many received message ids an account remembers at least (D8).
 pub const REMEMBERED_MESSAGE_IDS: u32 = 1_000;
 
@@ -115,12 +165,20 @@ pub trait Store: Send + Sync {
     /// The device and its signed-in account, read at one moment.
     fn snapshot(&self) -> Result<Snapshot, StoreError>;
 
-    fn save_session(&self, session: &SessionState) -> Result<(), StoreError>;
+    /// Saves the session and queues what it owes the backend: a login queues the
+    /// device's token for the account unless the backend already has it (K4) and
+    /// drops a pending unbind of it; a logout (or a login as someone else) drops
+    /// the account's pending token upload and queues the token's unbind if the
+    /// backend has or may have it (K5). `KickedOffline` queues nothing.
+    fn save_session(&self, session: &SessionState, at_ms: i64) -> Result<(), StoreError>;
     fn save_locale(&self, locale: PushLocale) -> Result<(), StoreError>;
-    fn save_token(&self, token: Option<&OfflinePushToken>) -> Result<(), StoreError>;
+    /// Saves the device's token; while someone is signed in, queues its upload
+    /// unless the backend already has this very token for them (K4).
+    fn save_token(&self, token: Option<&OfflinePushToken>, at_ms: i64) -> Result<(), StoreError>;
 
-    fn save_global_settings(&self, user_id: &str, settings: &OfflinePushSettings) -> Result<(), StoreError>;
-    fn save_dnd(&self, user_id: &str, window: Option<&DoNotDisturbWindow>) -> Result<(), StoreError>;
+    /// Saves one change of an account's settings and queues it (K6), replacing a
+    /// pending older change to the same item.
+    fn save_setting(&self, user_id: &str, change: &SettingsChange, at_ms: i64) -> Result<(), StoreError>;
 
     /// One conversation's receive option, `Receive` unless set (D5).
     fn receive_option(
@@ -128,12 +186,6 @@ pub trait Store: Send + Sync {
         user_id: &str,
         conversation: ConversationKey<'_>,
     ) -> Result<ReceiveOption, StoreError>;
-    fn save_receive_option(
-        &self,
-        user_id: &str,
-        conversation: ConversationKey<'_>,
-        option: ReceiveOption,
-    ) -> Result<(), StoreError>;
     /// Every conversation of the account whose option is not `Receive`, sorted
     /// by type and id.
     fn receive_options(&self, user_id: &str) -> Result<Vec<ConversationReceiveOption>, StoreError>;
@@ -152,6 +204,31 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// B3: the sum of the account's unread counts.
     fn badge_total(&self, user_id: &str) -> Result<u32, StoreError>;
+
+    /// Takes the oldest queued item nobody is sending (or whose claim expired):
+    /// any account's token unbind, and the signed-in account's other items.
+    fn claim_next(&self, claim: Claim<'_>) -> Result<Option<PendingWork>, StoreError>;
+    /// Records how sending `work` went; `by` is the claim's owner.
+    fn finish(
+        &self,
+        work: &PendingWork,
+        by: &str,
+        outcome: Finish<'_>,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// What is queued, oldest first, and the last error and success.
+    fn sync_status(&self, now_ms: i64) -> Result<SyncStatus, StoreError>;
+    /// Counts the local changes of settings so far (K7: a fetch leaves alone what
+    /// changed after it asked).
+    fn change_seq(&self) -> Result<i64, StoreError>;
+    /// K7: takes the backend's `settings` for an account, except the items
+    /// queued or changed locally after `since_seq`. Queues nothing.
+    fn apply_fetched(
+        &self,
+        user_id: &str,
+        since_seq: i64,
+        settings: &AccountPushSettings,
+    ) -> Result<(), StoreError>;
 
     /// Lets go of every file and lock until [`Store::resume`]; calls in between
     /// still work, each opening and closing what it needs.

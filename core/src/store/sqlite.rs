@@ -22,14 +22,16 @@
 //! - A file SQLite cannot read as a database is moved aside with its `-wal` and
 //!   `-shm`, never emptied; the error says where it went.
 
+mod queue;
+
 use super::schema;
 use super::{
-    AccountState, ConversationKey, DeviceState, Generation, Receipt, ReceiptRecord, Snapshot, Store,
-    StoreError, REMEMBERED_MESSAGE_IDS,
+    AccountState, Claim, ConversationKey, DeviceState, Finish, Generation, PendingWork, Receipt,
+    ReceiptRecord, Snapshot, Store, StoreError, REMEMBERED_MESSAGE_IDS,
 };
 use crate::model::{
-    ConversationReceiveOption, DoNotDisturbWindow, OfflinePushSettings, OfflinePushToken, PushLocale,
-    PushTokenValue, ReceiveOption, SessionState,
+    AccountPushSettings, ConversationReceiveOption, DoNotDisturbWindow, OfflinePushSettings,
+    OfflinePushToken, PushLocale, PushTokenValue, ReceiveOption, SessionState, SettingsChange, SyncStatus,
 };
 use parking_lot::Mutex;
 use rusqlite::{
@@ -97,6 +99,8 @@ impl WalIndex {
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
+    /// `open_in_memory`: one connection for the store's life, never closed.
+    in_memory: bool,
     connected: Mutex<Connected>,
     /// Counts the connections opened: a new connection's `data_version` starts over.
     epoch: AtomicU64,
@@ -110,8 +114,19 @@ impl SqliteStore {
     /// `StoreError::Corrupted` says where, and the next open starts a new store.
     pub fn open(directory: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(directory)?;
+        Self::open_at(directory.join(STORE_FILE_NAME), false)
+    }
+
+    /// A store in this process's memory, gone with it: the same schema and
+    /// queries as on disk, for tests and for apps that keep no state.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::open_at(PathBuf::from(":memory:"), true)
+    }
+
+    fn open_at(path: PathBuf, in_memory: bool) -> Result<Self, StoreError> {
         let store = Self {
-            path: directory.join(STORE_FILE_NAME),
+            path,
+            in_memory,
             connected: Mutex::new(Connected {
                 conn: None,
                 suspended: false,
@@ -150,6 +165,11 @@ impl SqliteStore {
         // Before anything writes (switching to WAL rewrites the header): a store
         // of a newer version is left exactly as it is.
         schema::refuse_newer(&conn)?;
+        if self.in_memory {
+            schema::migrate(&mut conn)?;
+            self.epoch.fetch_add(1, Ordering::SeqCst);
+            return Ok(conn);
+        }
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .map_err(failed("switching to WAL"))?;
@@ -358,6 +378,71 @@ fn badge_total(tx: &Transaction, user_id: &str) -> rusqlite::Result<u32> {
     Ok(u32::try_from(total).unwrap_or(u32::MAX))
 }
 
+/// Writes one settings value of an account (a local change or a fetched one).
+fn write_setting(tx: &Transaction, user_id: &str, change: &SettingsChange) -> rusqlite::Result<()> {
+    match change {
+        SettingsChange::GlobalSettings { settings } => {
+            tx.execute(
+                "INSERT INTO account_settings (user_id, enabled, c2c_sound, group_sound) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id) DO UPDATE SET
+                   enabled = excluded.enabled, c2c_sound = excluded.c2c_sound, group_sound = excluded.group_sound",
+                params![user_id, settings.enabled, settings.c2c_sound, settings.group_sound],
+            )?;
+        }
+        SettingsChange::DoNotDisturb { window: None } => {
+            tx.execute("DELETE FROM account_dnd WHERE user_id = ?1", [user_id])?;
+        }
+        SettingsChange::DoNotDisturb { window: Some(w) } => {
+            tx.execute(
+                "INSERT INTO account_dnd (user_id, start_seconds, duration_seconds, utc_offset_seconds)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id) DO UPDATE SET start_seconds = excluded.start_seconds,
+                   duration_seconds = excluded.duration_seconds, utc_offset_seconds = excluded.utc_offset_seconds",
+                params![user_id, w.start_seconds, w.duration_seconds, w.utc_offset_seconds],
+            )?;
+        }
+        SettingsChange::ConversationOption {
+            conversation_type,
+            conversation_id,
+            option: ReceiveOption::Receive,
+        } => {
+            tx.execute(
+                "DELETE FROM receive_options WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+                params![user_id, text(conversation_type), conversation_id],
+            )?;
+        }
+        SettingsChange::ConversationOption {
+            conversation_type,
+            conversation_id,
+            option,
+        } => {
+            tx.execute(
+                "INSERT INTO receive_options (user_id, conversation_type, conversation_id, option)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id, conversation_type, conversation_id) DO UPDATE SET option = excluded.option",
+                params![user_id, text(conversation_type), conversation_id, text(option)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn read_receive_option(
+    tx: &Transaction,
+    user_id: &str,
+    (kind, id): ConversationKey<'_>,
+) -> rusqlite::Result<ReceiveOption> {
+    let option: Option<String> = tx
+        .query_row(
+            "SELECT option FROM receive_options
+             WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
+            params![user_id, text(&kind), id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    option.map_or(Ok(ReceiveOption::Receive), |o| parse(&o, "receive option"))
+}
+
 impl Store for SqliteStore {
     fn generation(&self) -> Result<Generation, StoreError> {
         let mut connected = self.connected.lock();
@@ -371,6 +456,10 @@ impl Store for SqliteStore {
             connected.checked = None;
         }
         let own_writes = self.own_writes.load(Ordering::SeqCst);
+        if self.in_memory {
+            // No one else can reach this database.
+            return Ok(Generation([self.epoch.load(Ordering::SeqCst), 0, own_writes]));
+        }
         // The cheap check: no commit since the last pragma, by anyone.
         let header = connected.wal_index.as_ref().map(WalIndex::header);
         if let (Some(header), Some((seen, generation))) = (header, connected.checked) {
@@ -410,6 +499,8 @@ impl Store for SqliteStore {
         })?;
         let generation = if suspended {
             Generation([self.epoch.fetch_add(1, Ordering::SeqCst) + 1, 0, 0])
+        } else if self.in_memory {
+            Generation([self.epoch.load(Ordering::SeqCst), 0, own_writes])
         } else {
             Generation([self.epoch.load(Ordering::SeqCst), data_version, own_writes])
         };
@@ -420,18 +511,33 @@ impl Store for SqliteStore {
         })
     }
 
-    fn save_session(&self, session: &SessionState) -> Result<(), StoreError> {
+    fn save_session(&self, session: &SessionState, at_ms: i64) -> Result<(), StoreError> {
         let (state, user_id) = match session {
             SessionState::LoggedIn { user_id } => ("logged_in", Some(user_id.as_str())),
             SessionState::LoggedOut => ("logged_out", None),
             SessionState::KickedOffline => ("kicked_offline", None),
         };
         self.write("saving the session", |tx| {
+            let before = read_device(tx)?;
             tx.execute(
                 "UPDATE device SET session_state = ?1, session_user_id = ?2 WHERE id = 1",
                 params![state, user_id],
-            )
-            .map(drop)
+            )?;
+            let token = before.token.as_ref();
+            let leaving = match (&before.session, session) {
+                (SessionState::LoggedIn { user_id: old }, SessionState::LoggedIn { user_id: new }) => {
+                    (old != new).then_some(old)
+                }
+                (SessionState::LoggedIn { user_id: old }, SessionState::LoggedOut) => Some(old),
+                _ => None,
+            };
+            if let Some(old) = leaving {
+                queue::leave(tx, old, token, at_ms)?;
+            }
+            if let (SessionState::LoggedIn { user_id: new }, Some(token)) = (session, token) {
+                queue::enter(tx, new, token, at_ms)?;
+            }
+            Ok(())
         })
     }
 
@@ -442,7 +548,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn save_token(&self, token: Option<&OfflinePushToken>) -> Result<(), StoreError> {
+    fn save_token(&self, token: Option<&OfflinePushToken>, at_ms: i64) -> Result<(), StoreError> {
         let vendor = token.map(|t| text(&t.vendor));
         let value = token.map(|t| t.token.0.as_str());
         let business_id = token.map(|t| i64::try_from(t.business_id).unwrap_or(i64::MAX));
@@ -450,78 +556,29 @@ impl Store for SqliteStore {
             tx.execute(
                 "UPDATE device SET token_vendor = ?1, token_value = ?2, token_business_id = ?3 WHERE id = 1",
                 params![vendor, value, business_id],
-            )
-            .map(drop)
-        })
-    }
-
-    fn save_global_settings(&self, user_id: &str, settings: &OfflinePushSettings) -> Result<(), StoreError> {
-        self.write("saving global settings", |tx| {
-            tx.execute(
-                "INSERT INTO account_settings (user_id, enabled, c2c_sound, group_sound) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (user_id) DO UPDATE SET
-                   enabled = excluded.enabled, c2c_sound = excluded.c2c_sound, group_sound = excluded.group_sound",
-                params![user_id, settings.enabled, settings.c2c_sound, settings.group_sound],
-            )
-            .map(drop)
-        })
-    }
-
-    fn save_dnd(&self, user_id: &str, window: Option<&DoNotDisturbWindow>) -> Result<(), StoreError> {
-        self.write("saving the do-not-disturb window", |tx| {
-            match window {
-                None => tx.execute("DELETE FROM account_dnd WHERE user_id = ?1", [user_id])?,
-                Some(w) => tx.execute(
-                    "INSERT INTO account_dnd (user_id, start_seconds, duration_seconds, utc_offset_seconds)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (user_id) DO UPDATE SET start_seconds = excluded.start_seconds,
-                       duration_seconds = excluded.duration_seconds, utc_offset_seconds = excluded.utc_offset_seconds",
-                    params![user_id, w.start_seconds, w.duration_seconds, w.utc_offset_seconds],
-                )?,
-            };
+            )?;
+            if let (SessionState::LoggedIn { user_id }, Some(token)) = (read_device(tx)?.session, token) {
+                queue::enter(tx, &user_id, token, at_ms)?;
+            }
             Ok(())
+        })
+    }
+
+    fn save_setting(&self, user_id: &str, change: &SettingsChange, at_ms: i64) -> Result<(), StoreError> {
+        self.write("saving a setting", |tx| {
+            write_setting(tx, user_id, change)?;
+            let seq = queue::next_seq(tx)?;
+            queue::put(tx, user_id, &queue::Item::of_change(change), seq, at_ms)
         })
     }
 
     fn receive_option(
         &self,
         user_id: &str,
-        (kind, id): ConversationKey<'_>,
+        conversation: ConversationKey<'_>,
     ) -> Result<ReceiveOption, StoreError> {
         self.read("reading a receive option", |tx| {
-            let option: Option<String> = tx
-                .query_row(
-                    "SELECT option FROM receive_options
-                     WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
-                    params![user_id, text(&kind), id],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            option.map_or(Ok(ReceiveOption::Receive), |o| parse(&o, "receive option"))
-        })
-    }
-
-    fn save_receive_option(
-        &self,
-        user_id: &str,
-        (kind, id): ConversationKey<'_>,
-        option: ReceiveOption,
-    ) -> Result<(), StoreError> {
-        self.write("saving a receive option", |tx| {
-            if option == ReceiveOption::Receive {
-                tx.execute(
-                    "DELETE FROM receive_options WHERE user_id = ?1 AND conversation_type = ?2 AND conversation_id = ?3",
-                    params![user_id, text(&kind), id],
-                )?;
-            } else {
-                tx.execute(
-                    "INSERT INTO receive_options (user_id, conversation_type, conversation_id, option)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (user_id, conversation_type, conversation_id) DO UPDATE SET option = excluded.option",
-                    params![user_id, text(&kind), id, text(&option)],
-                )?;
-            }
-            Ok(())
+            read_receive_option(tx, user_id, conversation)
         })
     }
 
@@ -626,7 +683,48 @@ impl Store for SqliteStore {
         self.read("reading the badge total", |tx| badge_total(tx, user_id))
     }
 
+    fn claim_next(&self, claim: Claim<'_>) -> Result<Option<PendingWork>, StoreError> {
+        self.write("claiming pending work", |tx| queue::claim_next(tx, claim))
+    }
+
+    fn finish(
+        &self,
+        work: &PendingWork,
+        by: &str,
+        outcome: Finish<'_>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write("recording a sync", |tx| {
+            queue::finish(tx, work, by, outcome, now_ms)
+        })
+    }
+
+    fn sync_status(&self, now_ms: i64) -> Result<SyncStatus, StoreError> {
+        self.read("reading the sync status", |tx| queue::status(tx, now_ms))
+    }
+
+    fn change_seq(&self) -> Result<i64, StoreError> {
+        self.read("reading the change count", |tx| {
+            tx.query_row("SELECT change_seq FROM device WHERE id = 1", [], |row| row.get(0))
+        })
+    }
+
+    fn apply_fetched(
+        &self,
+        user_id: &str,
+        since_seq: i64,
+        settings: &AccountPushSettings,
+    ) -> Result<(), StoreError> {
+        self.write("applying fetched settings", |tx| {
+            queue::apply_fetched(tx, user_id, since_seq, settings)
+        })
+    }
+
     fn suspend(&self) -> Result<(), StoreError> {
+        if self.in_memory {
+            // No file, no lock; closing would lose everything.
+            return Ok(());
+        }
         let mut connected = self.connected.lock();
         connected.suspended = true;
         connected.wal_index = None;

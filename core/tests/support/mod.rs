@@ -73,3 +73,5 @@ pub fn token(vendor: PushVendor, value: &str, business_id: u64) -> OfflinePushTo
         business_id,
     }
 }
+
+pub mod backend;

@@ -3,8 +3,8 @@ import OfflinePush
 import XCTest
 
 /// The whole path from Swift through the generated package into the Rust core and
-/// back: every field type, an async call driven by the core's runtime, and a
-/// backend implemented here in Swift, including ones that throw.
+/// back: every field type. The async calls and a backend written in Swift are in
+/// `SyncTests`.
 /// (The Swift twin of the Kotlin `BindingPathTest`.)
 final class BindingPathTests: XCTestCase {
     private static let richMessage = IncomingMessage(
@@ -170,84 +170,5 @@ final class BindingPathTests: XCTestCase {
             XCTAssertFalse(text.contains("fcm-secret-value"), text)
         }
         XCTAssertEqual(token.token.value, "fcm-secret-value")
-    }
-
-    // MARK: - the async upload and a backend written in Swift
-
-    func testAsyncUploadCallsTheSwiftBackendAndRetriesATransientFailure() async throws {
-        let backend = ScriptedBackend { call in
-            if call <= 2 { throw PushBackendError.Transient(reason: "HTTP 503") }
-        }
-        try await managerWithToken(backend).uploadToken()
-        XCTAssertEqual(backend.calls, 3)
-        XCTAssertEqual(backend.uploaded?.userId, "bob")
-        XCTAssertEqual(backend.uploaded?.token.token, PushTokenSecret("hw-token"))
-    }
-
-    func testABackendThatKeepsFailingSurfacesAsBackendUnavailable() async throws {
-        let backend = ScriptedBackend { _ in throw PushBackendError.Transient(reason: "HTTP 503") }
-        await assertThrows("backend_unavailable", try await managerWithToken(backend).uploadToken())
-        XCTAssertEqual(backend.calls, 3, "max_attempts of the retry policy")
-        XCTAssertNil(backend.uploaded)
-    }
-
-    func testABackendThatThrowsRejectedIsNotRetried() async throws {
-        let backend = ScriptedBackend { _ in throw PushBackendError.Rejected(reason: "HTTP 403") }
-        let message = await assertThrows("backend_rejected", try await managerWithToken(backend).uploadToken())
-        XCTAssertTrue(message?.contains("HTTP 403") ?? false, message ?? "no message")
-        XCTAssertEqual(backend.calls, 1)
-    }
-
-    func testABackendThatThrowsAnUnrelatedSwiftErrorIsRejectedNotRetried() async throws {
-        struct AppBug: Error {}
-        let backend = ScriptedBackend { _ in throw AppBug() }
-        await assertThrows("backend_rejected", try await managerWithToken(backend).uploadToken())
-        XCTAssertEqual(backend.calls, 1)
-    }
-
-    private func managerWithToken(_ backend: PushBackend) throws -> OfflinePushManager {
-        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
-        try manager.login(userId: "bob")
-        try manager.setToken(token: OfflinePushToken(vendor: .huawei, token: PushTokenSecret("hw-token"), businessId: 1234))
-        manager.setBackend(backend: backend)
-        // Fast, so the retry tests take milliseconds.
-        try manager.setRetryPolicy(policy: RetryPolicy(maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5))
-        return manager
-    }
-}
-
-// MARK: - helpers
-
-/// A backend written in Swift: `script` gets the 1-based number of each call and
-/// throws to make that call fail. The core calls it from its own threads, so the
-/// state is behind a lock (hence `@unchecked Sendable`).
-private final class ScriptedBackend: PushBackend, @unchecked Sendable {
-    private let script: @Sendable (Int) throws -> Void
-    private let lock = NSLock()
-    private var callCount = 0
-    private var lastUpload: (userId: String, token: OfflinePushToken)?
-
-    init(_ script: @escaping @Sendable (Int) throws -> Void) {
-        self.script = script
-    }
-
-    var calls: Int { locked { callCount } }
-    var uploaded: (userId: String, token: OfflinePushToken)? { locked { lastUpload } }
-
-    func uploadToken(userId: String, token: OfflinePushToken) async throws {
-        let call = locked { () -> Int in
-            callCount += 1
-            return callCount
-        }
-        try script(call)
-        locked { lastUpload = (userId, token) }
-    }
-
-    // A synchronous helper: NSLock's lock()/unlock() may not be called directly
-    // from an async function under Swift 6's concurrency checking.
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
     }
 }

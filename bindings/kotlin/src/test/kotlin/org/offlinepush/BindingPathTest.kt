@@ -1,6 +1,5 @@
 package org.offlinepush
 
-import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -8,12 +7,11 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import kotlin.test.assertFailsWith
-import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The whole path from Kotlin through the generated package into the Rust core
- * and back: every field type, an async call driven by tokio, and a backend
- * implemented here in Kotlin, including one that throws.
+ * and back: every field type. The async calls and a backend written in Kotlin
+ * are in SyncTest.
  */
 class BindingPathTest {
     private val richMessage = IncomingMessage(
@@ -167,64 +165,5 @@ class BindingPathTest {
     fun `a token never shows in toString`() {
         val token = OfflinePushToken(PushVendor.FCM, PushTokenSecret("fcm-secret-value"), 7uL)
         assertFalse(token.toString().contains("fcm-secret-value"), token.toString())
-    }
-
-    /** A backend written in Kotlin: fails transiently [failuresFirst] times, then succeeds. */
-    private class FlakyBackend(private val failuresFirst: Int) : PushBackend {
-        val calls = AtomicInteger()
-        var uploaded: Pair<String, OfflinePushToken>? = null
-
-        override suspend fun uploadToken(userId: String, token: OfflinePushToken) {
-            if (calls.incrementAndGet() <= failuresFirst) throw PushBackendException.Transient("HTTP 503")
-            uploaded = userId to token
-        }
-    }
-
-    private fun managerWithToken(backend: PushBackend): OfflinePushManager {
-        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
-        manager.login("bob")
-        manager.setToken(OfflinePushToken(PushVendor.HUAWEI, PushTokenSecret("hw-token"), 1234uL))
-        manager.setBackend(backend)
-        manager.setRetryPolicy(RetryPolicy(maxAttempts = 3u, initialDelayMs = 1uL, maxDelayMs = 5uL))
-        return manager
-    }
-
-    @Test
-    fun `the async upload calls the Kotlin backend and retries a transient failure`() = runBlocking {
-        val backend = FlakyBackend(failuresFirst = 2)
-        managerWithToken(backend).uploadToken()
-        assertEquals(3, backend.calls.get())
-        assertEquals("bob", backend.uploaded!!.first)
-        assertEquals(PushTokenSecret("hw-token"), backend.uploaded!!.second.token)
-    }
-
-    @Test
-    fun `a backend that keeps failing surfaces as BackendUnavailable`() = runBlocking {
-        val backend = FlakyBackend(failuresFirst = 10)
-        assertFailsWith<OfflinePushException.BackendUnavailable> { runBlocking { managerWithToken(backend).uploadToken() } }
-        assertEquals(3, backend.calls.get())
-        assertNull(backend.uploaded)
-    }
-
-    @Test
-    fun `a backend that throws Rejected or an unexpected exception is not retried`() = runBlocking {
-        val rejecting = object : PushBackend {
-            val calls = AtomicInteger()
-            override suspend fun uploadToken(userId: String, token: OfflinePushToken) {
-                calls.incrementAndGet()
-                throw PushBackendException.Rejected("HTTP 403")
-            }
-        }
-        val e = assertFailsWith<OfflinePushException.BackendRejected> { runBlocking { managerWithToken(rejecting).uploadToken() } }
-        assertTrue(e.message!!.contains("HTTP 403"), e.message)
-        assertEquals(1, rejecting.calls.get())
-
-        val buggy = object : PushBackend {
-            override suspend fun uploadToken(userId: String, token: OfflinePushToken) {
-                throw IllegalStateException("bug in the app")
-            }
-        }
-        assertFailsWith<OfflinePushException.BackendRejected> { runBlocking { managerWithToken(buggy).uploadToken() } }
-        Unit
     }
 }
