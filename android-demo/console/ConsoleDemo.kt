@@ -1,5 +1,7 @@
 package org.offlinepush.demo
 
+import kotlinx.coroutines.runBlocking
+import org.offlinepush.AccountPushSettings
 import org.offlinepush.AndroidPushSettings
 import org.offlinepush.ConversationType
 import org.offlinepush.DoNotDisturbWindow
@@ -9,14 +11,22 @@ import org.offlinepush.MessageElement
 import org.offlinepush.MessagePushSettings
 import org.offlinepush.MessageSender
 import org.offlinepush.OfflinePushConfig
+import org.offlinepush.OfflinePushException
 import org.offlinepush.OfflinePushManager
 import org.offlinepush.OfflinePushNotification
 import org.offlinepush.OfflinePushSettings
+import org.offlinepush.OfflinePushToken
 import org.offlinepush.Platform
+import org.offlinepush.PushBackend
+import org.offlinepush.PushBackendException
+import org.offlinepush.PushTokenSecret
+import org.offlinepush.PushVendor
 import org.offlinepush.PushSound
 import org.offlinepush.OfflinePushListener
 import org.offlinepush.ReceiveOption
 import org.offlinepush.RenderOutcome
+import org.offlinepush.SettingsChange
+import org.offlinepush.SyncPolicy
 import org.offlinepush.SuppressReason
 import kotlin.io.path.createTempDirectory
 
@@ -61,6 +71,64 @@ fun main() {
     printOutcome(manager.render(burst[0]))
 
     storeDemo()
+    syncDemo()
+}
+
+/** The app's server, as the app would reach it: offline until [online] is set. */
+private class DemoBackend : PushBackend {
+    @Volatile var online = false
+
+    private fun reach(what: String) {
+        if (!online) throw PushBackendException.Transient("no network")
+        println("  server: $what")
+    }
+
+    override suspend fun uploadSettings(userId: String, change: SettingsChange) = reach("$userId set $change")
+
+    override suspend fun fetchSettings(userId: String): AccountPushSettings {
+        reach("$userId fetched the settings")
+        return AccountPushSettings(OfflinePushSettings(enabled = true), null, emptyList())
+    }
+
+    override suspend fun uploadToken(userId: String, token: OfflinePushToken) = reach("$userId registered a ${token.vendor} token")
+
+    override suspend fun unbindToken(userId: String, token: OfflinePushToken) = reach("$userId's ${token.vendor} token unregistered")
+}
+
+/** The sync with the app's backend (K4–K7): changes wait on the device until the server takes them. */
+private fun syncDemo() = runBlocking {
+    val directory = createTempDirectory("offline-push-demo-sync")
+    val config = OfflinePushConfig(platform = Platform.ANDROID, storeDirectory = directory.toString())
+    val backend = DemoBackend()
+    try {
+        OfflinePushManager(config).use { app ->
+            app.setSyncPolicy(SyncPolicy(maxAttempts = 2u, initialDelayMs = 10uL, maxDelayMs = 10uL, syncAfterChanges = false))
+            app.setBackend(backend)
+            app.login("bob")
+            app.setToken(OfflinePushToken(PushVendor.XIAOMI, PushTokenSecret("mi-reg-id"), 2882303761uL))
+            app.setGlobalSettings(OfflinePushSettings(enabled = false))
+            println("Kotlin: offline, the changes are saved and wait")
+            try {
+                app.sync()
+            } catch (e: OfflinePushException.BackendUnavailable) {
+                println("  sync: ${e.message}")
+            }
+            app.syncStatus().pending.forEach { println("  pending: ${it.kind} for ${it.userId}, ${it.attempts} failed attempts") }
+            println("  fetch while offline: stale=${app.fetchSettings().stale}")
+        }
+        OfflinePushManager(config).use { app ->
+            app.setSyncPolicy(SyncPolicy(syncAfterChanges = false))
+            app.setBackend(backend)
+            backend.online = true
+            println("Kotlin: restarted and online")
+            println("  ${app.sync()}")
+            app.logout()
+            println("Kotlin: logged out: no notification from now on, and the server is told")
+            app.sync()
+        }
+    } finally {
+        directory.toFile().deleteRecursively()
+    }
 }
 
 /** The state that lasts: the app and its push process share one store directory. */

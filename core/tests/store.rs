@@ -116,7 +116,7 @@ fn load_fixture(dir: &Path, version: u32) {
 /// a fixture here for each version when `END_VERSION` goes up.
 #[test]
 fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
-    for version in 1..=1 {
+    for version in 1..=2 {
         let dir = tempfile::tempdir().unwrap();
         load_fixture(dir.path(), version);
         let manager = open(dir.path()).unwrap();
@@ -149,26 +149,52 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             Some(28_800)
         );
         assert_eq!(manager.badge_total().unwrap(), 5);
-        if version == 1 {
-            // K6, K4: a version-1 store never sent anything: its settings and
-            // the signed-in account's token are queued by the upgrade.
-            let mut kinds: Vec<_> = manager
-                .sync_status()
-                .unwrap()
-                .pending
-                .iter()
-                .map(|p| format!("{:?} {}", p.kind, p.user_id))
-                .collect();
-            kinds.sort();
-            assert_eq!(
-                kinds,
-                [
-                    "ConversationOption bob",
-                    "DoNotDisturb bob",
-                    "GlobalSettings bob",
-                    "TokenUpload bob"
-                ]
-            );
+        // K6, K4: a version-1 store never sent anything: its settings and the
+        // signed-in account's token are queued by the upgrade. The version-2
+        // fixture holds that queue, a failure, and another account's unbind.
+        let status = manager.sync_status().unwrap();
+        let mut kinds: Vec<_> = status
+            .pending
+            .iter()
+            .map(|p| format!("{:?} {}", p.kind, p.user_id))
+            .collect();
+        kinds.sort();
+        let mut expected = vec![
+            "ConversationOption bob",
+            "DoNotDisturb bob",
+            "GlobalSettings bob",
+            "TokenUpload bob",
+        ];
+        if version == 2 {
+            expected.push("TokenUnbind dave");
+            assert_eq!(status.oldest_pending_ms, Some(1_699_999_990_000));
+            assert!(status.last_error.unwrap().contains("HTTP 503"));
+            assert_eq!(status.last_success_ms, Some(1_699_999_999_000));
+        }
+        expected.sort_unstable();
+        assert_eq!(kinds, expected, "v{version}");
+        let backend = support::backend::ScriptedBackend::new([]);
+        manager
+            .set_sync_policy(support::backend::manual_policy(1))
+            .unwrap();
+        manager.set_backend(backend.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        assert_eq!(
+            runtime.block_on(manager.sync()).unwrap().sent,
+            expected.len() as u32
+        );
+        assert!(backend.accepted().contains(&support::backend::Call::Upload(
+            "bob".into(),
+            support::token(PushVendor::Xiaomi, "reg-id-1", 2_882_303_761)
+        )));
+        if version == 2 {
+            assert!(backend.accepted().contains(&support::backend::Call::Unbind(
+                "dave".into(),
+                support::token(PushVendor::Xiaomi, "reg-id-0", 2_882_303_761)
+            )));
         }
         let again = manager.receive(message("m-old", "alice")).unwrap();
         assert_eq!(
@@ -592,4 +618,85 @@ fn child_concurrent_receiver() {
         std::thread::sleep(Duration::from_millis(5));
     }
     println!("saw all");
+}
+
+// --- two processes syncing at once (K6) ----------------------------------------------------------
+
+const QUEUED: usize = 40;
+
+/// Two processes sync one store's queue at once, each with its own backend: the
+/// claims in the store make every change go out once, and both take a share.
+#[test]
+fn k6_two_processes_syncing_at_once_send_each_change_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let manager = open(dir.path()).unwrap();
+    manager.login("bob".into()).unwrap();
+    for i in 0..QUEUED {
+        manager
+            .set_receive_option(
+                ConversationType::C2c,
+                format!("peer{i}"),
+                ReceiveOption::NotReceive,
+            )
+            .unwrap();
+    }
+    let mut children: Vec<Child> = ["app", "push-process"]
+        .iter()
+        .map(|role| child("child_syncer", dir.path(), role))
+        .collect();
+    let mut outputs: Vec<_> = children
+        .iter_mut()
+        .map(|c| BufReader::new(c.stdout.take().unwrap()))
+        .collect();
+    // Both ready before either starts, so the two syncs overlap.
+    for out in &mut outputs {
+        let mut line = String::new();
+        while !line.contains("sync: ready") {
+            line.clear();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "a child ended before it was ready"
+            );
+        }
+    }
+    for c in &mut children {
+        writeln!(c.stdin.as_mut().unwrap(), "go").unwrap();
+    }
+    let mut sent = Vec::new();
+    for (c, out) in children.iter_mut().zip(outputs) {
+        let lines: Vec<String> = out
+            .lines()
+            .map(Result::unwrap)
+            .filter_map(|l| l.split_once("sync: sent ").map(|(_, call)| call.to_owned()))
+            .collect();
+        assert!(c.wait().unwrap().success());
+        assert!(!lines.is_empty(), "each process took a share");
+        sent.extend(lines);
+    }
+    let unique: std::collections::BTreeSet<_> = sent.iter().collect();
+    assert_eq!(sent.len(), QUEUED, "{sent:#?}");
+    assert_eq!(unique.len(), QUEUED, "a change went out twice");
+    assert!(manager.sync_status().unwrap().pending.is_empty());
+}
+
+#[test]
+#[ignore = "run by k6_two_processes_syncing_at_once... as another process"]
+fn child_syncer() {
+    use support::backend::{manual_policy, Answer, ScriptedBackend};
+    let Some(dir) = child_dir() else { return };
+    let manager = open(&dir).unwrap();
+    manager.set_sync_policy(manual_policy(3)).unwrap();
+    let backend = ScriptedBackend::new([Answer::Slow(Duration::from_millis(20)); QUEUED]);
+    manager.set_backend(backend.clone());
+    println!("sync: ready");
+    let mut go = String::new();
+    std::io::stdin().read_line(&mut go).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(manager.sync()).unwrap();
+    for call in backend.accepted() {
+        println!("sync: sent {call:?}");
+    }
 }

@@ -6,7 +6,7 @@
 //!
 //! To change the schema: add `UPGRADE_FROM_N` that takes version N to N+1,
 //! run it from [`migrate`], raise [`END_VERSION`], and add a fixture of
-//! version N (`core/tests/fixtures/store-vN.sql`) that `store_migrations.rs` opens.
+//! version N (`core/tests/fixtures/store-vN.sql`) that `core/tests/store.rs` opens.
 
 use super::StoreError;
 use rusqlite::{Connection, TransactionBehavior};

@@ -78,3 +78,62 @@ do {
 }
 let restarted = try OfflinePushManager(config: config)
 print("Swift: the app, restarted, sees badge \(try restarted.badgeTotal())")
+
+// The sync with the app's backend (K4–K7): changes wait on the device until the
+// server takes them.
+final class DemoBackend: PushBackend, @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOnline = false
+    var online: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return isOnline }
+        set { lock.lock(); isOnline = newValue; lock.unlock() }
+    }
+
+    private func reach(_ what: String) throws {
+        guard online else { throw PushBackendError.Transient(reason: "no network") }
+        print("  server: \(what)")
+    }
+
+    func uploadSettings(userId: String, change: SettingsChange) async throws { try reach("\(userId) set \(change)") }
+    func fetchSettings(userId: String) async throws -> AccountPushSettings {
+        try reach("\(userId) fetched the settings")
+        return AccountPushSettings(globalSettings: OfflinePushSettings(), doNotDisturb: nil, receiveOptions: [])
+    }
+    func uploadToken(userId: String, token: OfflinePushToken) async throws {
+        try reach("\(userId) registered an \(token.vendor) token")
+    }
+    func unbindToken(userId: String, token: OfflinePushToken) async throws {
+        try reach("\(userId)'s \(token.vendor) token unregistered")
+    }
+}
+
+let backend = DemoBackend()
+let manual = SyncPolicy(maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10, syncAfterChanges: false)
+do {
+    let app = try OfflinePushManager(config: config)
+    try app.setSyncPolicy(policy: manual)
+    app.setBackend(backend: backend)
+    try app.setToken(token: OfflinePushToken(vendor: .apns, token: PushTokenSecret("apns-device-token"), businessId: 7))
+    try app.setGlobalSettings(settings: OfflinePushSettings(enabled: false))
+    print("Swift: offline, the changes are saved and wait")
+    do {
+        _ = try await app.sync()
+    } catch let error as OfflinePushError {
+        print("  sync: \(error.message)")
+    }
+    for pending in try app.syncStatus().pending {
+        print("  pending: \(pending.kind) for \(pending.userId), \(pending.attempts) failed attempts")
+    }
+    print("  fetch while offline: stale=\(try await app.fetchSettings().stale)")
+}
+do {
+    let app = try OfflinePushManager(config: config)
+    try app.setSyncPolicy(policy: manual)
+    app.setBackend(backend: backend)
+    backend.online = true
+    print("Swift: restarted and online")
+    print("  \(try await app.sync())")
+    try app.logout()
+    print("Swift: logged out: no notification from now on, and the server is told")
+    _ = try await app.sync()
+}
