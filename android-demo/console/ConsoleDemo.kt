@@ -3,6 +3,15 @@ package org.offlinepush.demo
 import kotlinx.coroutines.runBlocking
 import org.offlinepush.AccountPushSettings
 import org.offlinepush.AndroidPushSettings
+import org.offlinepush.DeliveredPush
+import org.offlinepush.DeviceFacts
+import org.offlinepush.VendorConfig
+import org.offlinepush.buildVendorPayload
+import org.offlinepush.checkVendorConfig
+import org.offlinepush.deliveredForm
+import org.offlinepush.notificationChannels
+import org.offlinepush.readVendorPush
+import org.offlinepush.selectVendor
 import org.offlinepush.ConversationType
 import org.offlinepush.DoNotDisturbWindow
 import org.offlinepush.GroupInfo
@@ -72,6 +81,45 @@ fun main() {
 
     storeDemo()
     syncDemo()
+    vendorDemo()
+}
+
+/** The vendors: which one a device uses (P2), its channels, its payload (P1 P3) and reading it back (P4). */
+private fun vendorDemo() {
+    println("Kotlin: the vendor of each device (instead of Build.MANUFACTURER checks)")
+    val devices = listOf(
+        DeviceFacts(Platform.ANDROID, "Xiaomi", "Redmi", hasGooglePlayServices = false),
+        DeviceFacts(Platform.ANDROID, "OnePlus", "OnePlus", hasGooglePlayServices = true),
+        DeviceFacts(Platform.ANDROID, "samsung", "samsung", hasGooglePlayServices = true),
+        DeviceFacts(Platform.ANDROID, "samsung", "samsung", hasGooglePlayServices = false),
+    )
+    for (device in devices) {
+        println("  ${device.manufacturer}/${device.brand} gms=${device.hasGooglePlayServices}: ${selectVendor(device) ?: "none (the SDK's own connection)"}")
+    }
+    val config = checkVendorConfig(VendorConfig(xiaomiChannelId = "im", oppoChannelId = "im"))
+    val ding = "android.resource://com.example.chat/raw/ding"
+    println("  channels to create for Xiaomi: " + notificationChannels(config, PushVendor.XIAOMI, listOf(ding)).joinToString { "${it.channelId} (${it.sound ?: "system sound"})" })
+
+    val sender = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
+    sender.login("bob")
+    val message = IncomingMessage(
+        messageId = "m-42",
+        conversationType = ConversationType.C2C,
+        sender = MessageSender(userId = "alice"),
+        elements = listOf(MessageElement.Text("晚上一起吃饭吗？".repeat(20))),
+        pushSettings = MessagePushSettings(ext = """{"orderId":7}""".toByteArray()),
+        timestamp = 1_700_000_000,
+    )
+    val notification = (sender.render(message) as RenderOutcome.Show).notification
+    val payload = buildVendorPayload(PushVendor.XIAOMI, notification, message.messageId, message.timestamp, config)
+    println("Kotlin: the Xiaomi payload, ${payload.bytes} bytes; shortened: ${payload.shortened.joinToString { "${it.field} ${it.originalLength}->${it.shortenedLength}" }}")
+    println("  ${payload.json.take(160)}…")
+    val push = readVendorPush(PushVendor.XIAOMI, deliveredForm(payload) as DeliveredPush.Extras)!!
+    println("  read back: open ${push.conversationType}/${push.conversationId}, ext=${push.ext?.decodeToString()}")
+    val device = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
+    device.login("bob")
+    printOutcome(device.receive(push.message!!))
+    println("  the same push again (a second vendor): ${(device.receive(push.message!!) as RenderOutcome.Suppress).reason}")
 }
 
 /** The app's server, as the app would reach it: offline until [online] is set. */

@@ -8,7 +8,8 @@
 //! - the engine (internal): the state behind the front, cached over a [`store::Store`],
 //!   with a [`clock::Clock`] and the app's [`PushBackend`];
 //! - [`rules`]: the behaviour of `docs/RULES.md` as pure functions;
-//! - [`json`]: the one JSON spelling of the records.
+//! - [`json`]: the one JSON spelling of the records;
+//! - [`vendor`]: the push vendors' payloads, pure (a server uses them without the FFI).
 
 pub mod backend;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod manager;
 pub mod model;
 pub mod rules;
 pub mod store;
+pub mod vendor;
 
 pub use backend::{PushBackend, PushBackendError, SyncPolicy};
 pub use error::OfflinePushError;
@@ -52,6 +54,57 @@ pub fn notification_to_json(notification: OfflinePushNotification) -> String {
 /// Decodes a notification encoded by [`notification_to_json`].
 pub fn notification_from_json(json: &str) -> Result<OfflinePushNotification, OfflinePushError> {
     json::from_versioned("not a notification", json).map_err(|e| error::Error::from(e).into())
+}
+
+/// P2: the push vendor of a device (see the UDL).
+pub fn select_vendor(device: DeviceFacts) -> Option<PushVendor> {
+    vendor::select_vendor(&device)
+}
+
+/// V3 and the vendor's token shape.
+pub fn check_vendor_token(token: OfflinePushToken) -> Result<(), OfflinePushError> {
+    Ok(vendor::check_token(&token)?)
+}
+
+/// Checks and normalises the app's vendor configuration.
+pub fn check_vendor_config(config: VendorConfig) -> Result<VendorConfig, OfflinePushError> {
+    Ok(vendor::check_config(config)?)
+}
+
+/// The Android notification channels the app must create for `vendor`.
+pub fn notification_channels(
+    config: VendorConfig,
+    vendor: PushVendor,
+    sounds: Vec<String>,
+) -> Result<Vec<NotificationChannel>, OfflinePushError> {
+    Ok(vendor::notification_channels(&config, vendor, &sounds)?)
+}
+
+/// P1, P3: `vendor`'s send payload for `notification`.
+pub fn build_vendor_payload(
+    vendor: PushVendor,
+    notification: OfflinePushNotification,
+    message_id: Option<String>,
+    timestamp: i64,
+    config: VendorConfig,
+) -> Result<VendorPayload, OfflinePushError> {
+    Ok(vendor::build(
+        vendor,
+        &notification,
+        message_id.as_deref(),
+        timestamp,
+        &config,
+    )?)
+}
+
+/// P4: the push a vendor delivered, read back.
+pub fn read_vendor_push(vendor: PushVendor, delivered: DeliveredPush) -> Option<IncomingPush> {
+    vendor::read(vendor, &delivered)
+}
+
+/// What the device receives for `payload`.
+pub fn delivered_form(payload: VendorPayload) -> DeliveredPush {
+    vendor::delivered_form(&payload)
 }
 
 // Declared at the crate root: its module path must match the UDL's `[Custom]` typedef.

@@ -449,3 +449,94 @@ pub struct SyncStatus {
     pub last_error_ms: Option<i64>,
     pub last_success_ms: Option<i64>,
 }
+
+/// P2: what the app reads off the device to pick its push vendor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceFacts {
+    pub platform: Platform,
+    pub manufacturer: String,
+    pub brand: String,
+    pub has_google_play_services: bool,
+}
+
+/// vivo's classification of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VivoClassification {
+    Operation,
+    System,
+}
+
+/// Huawei's (and Honor's) importance of a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorImportance {
+    Low,
+    Normal,
+}
+
+/// The app's configuration of the vendors (see the UDL).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VendorConfig {
+    pub fcm_channel_id: Option<String>,
+    pub xiaomi_channel_id: Option<String>,
+    pub huawei_channel_id: Option<String>,
+    pub honor_channel_id: Option<String>,
+    pub oppo_channel_id: Option<String>,
+    pub vivo_classification: Option<VivoClassification>,
+    pub vivo_category: Option<String>,
+    pub huawei_category: Option<String>,
+    pub huawei_importance: Option<VendorImportance>,
+    pub honor_importance: Option<VendorImportance>,
+}
+
+/// An Android notification channel the app must create.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NotificationChannel {
+    pub channel_id: String,
+    pub sound: Option<String>,
+}
+
+/// A text the payload builder shortened (P3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ShortenedText {
+    pub field: String,
+    pub original_length: u32,
+    pub shortened_length: u32,
+}
+
+/// A vendor's send payload (P3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VendorPayload {
+    pub vendor: PushVendor,
+    pub json: String,
+    pub bytes: u32,
+    pub shortened: Vec<ShortenedText>,
+}
+
+/// What a vendor delivered to the app (P4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveredPush {
+    Json {
+        json: String,
+    },
+    Extras {
+        extras: std::collections::HashMap<String, String>,
+    },
+}
+
+/// A push read back from what its vendor delivered (P4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IncomingPush {
+    pub vendor: PushVendor,
+    pub conversation_type: ConversationType,
+    pub conversation_id: String,
+    pub sender_id: String,
+    pub message_id: Option<String>,
+    pub timestamp: Option<i64>,
+    pub ext: Option<Vec<u8>>,
+    pub notification: Option<OfflinePushNotification>,
+    pub message: Option<IncomingMessage>,
+}

@@ -429,11 +429,21 @@ fn k3_a_writer_killed_at_random_moments_loses_nothing_that_returned() {
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     for round in 0..200 {
         let mut writer = child("child_crash_writer", dir.path(), "");
-        // The writer acknowledges each receipt on its own line after the call returned.
-        let stdout = writer.stdout.take().unwrap();
+        // The writer acknowledges each receipt on its own line after the call
+        // returned. Its first acknowledgement says it is writing: the kill comes
+        // after it, however long the process took to start.
+        let mut stdout = BufReader::new(writer.stdout.take().unwrap());
+        let mut first = None;
+        let mut line = String::new();
+        while first.is_none() && stdout.read_line(&mut line).unwrap_or(0) > 0 {
+            first = line
+                .split_once("ack ")
+                .and_then(|(_, n)| n.trim().parse::<u64>().ok());
+            line.clear();
+        }
         let reader = std::thread::spawn(move || {
-            let mut last = None;
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let mut last = first;
+            for line in stdout.lines().map_while(Result::ok) {
                 if let Some((_, n)) = line.split_once("ack ") {
                     last = n.trim().parse::<u64>().ok().or(last);
                 }
@@ -575,11 +585,22 @@ fn k2_two_processes_at_once_lose_no_update_and_see_each_other() {
         .iter()
         .map(|role| child("child_concurrent_receiver", dir.path(), role))
         .collect();
-    for mut c in children {
-        let mut out = String::new();
-        std::io::Read::read_to_string(c.stdout.as_mut().unwrap(), &mut out).unwrap();
-        assert!(c.wait().unwrap().success(), "a child failed:\n{out}");
-        assert!(out.contains("saw all"), "{out}");
+    // Both children's words, before judging either: when one fails, the other's say why.
+    let outputs: Vec<(bool, String)> = children
+        .into_iter()
+        .map(|mut c| {
+            let mut out = String::new();
+            std::io::Read::read_to_string(c.stdout.as_mut().unwrap(), &mut out).unwrap();
+            (c.wait().unwrap().success(), out)
+        })
+        .collect();
+    for (ok, out) in &outputs {
+        assert!(
+            *ok && out.contains("saw all"),
+            "a child failed:\n{}\n--- the other ---\n{}",
+            outputs[0].1,
+            outputs[1].1
+        );
     }
     let manager = open(dir.path()).unwrap();
     assert_eq!(manager.badge_total().unwrap(), 2 * PER_PROCESS);

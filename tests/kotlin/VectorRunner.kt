@@ -14,6 +14,7 @@ import com.google.gson.Gson
 import com.google.gson.JsonArray
 import com.google.gson.JsonElement
 import com.google.gson.JsonObject
+import com.google.gson.JsonParser
 import com.google.gson.JsonPrimitive
 import com.google.gson.stream.JsonReader
 import com.google.gson.stream.JsonToken
@@ -43,6 +44,12 @@ import org.offlinepush.ReceiveOption
 import org.offlinepush.RenderOutcome
 import org.offlinepush.SuppressReason
 import org.offlinepush.TitleSource
+import org.offlinepush.VendorConfig
+import org.offlinepush.VendorImportance
+import org.offlinepush.VivoClassification
+import org.offlinepush.buildVendorPayload
+import org.offlinepush.deliveredForm
+import org.offlinepush.readVendorPush
 import java.io.StringReader
 import java.nio.ByteBuffer
 import java.nio.charset.CharacterCodingException
@@ -58,6 +65,7 @@ import kotlin.system.exitProcess
 private val CASE_KEYS = setOf(
     "name", "platform", "locale", "session", "global_settings", "receive_options",
     "dnd", "token", "message", "expect", "expect_reason", "expect_error",
+    "vendor", "vendor_config", "expect_payload", "expect_shortened", "expect_payload_error",
 )
 
 /** The keys each element type may have; any other type may only have "type". */
@@ -398,7 +406,13 @@ private fun doNotDisturb(value: JsonElement): DoNotDisturbWindow {
 
 private fun token(value: JsonElement): OfflinePushToken {
     val t = value.objectOf("token", setOf("vendor", "token", "business_id"))
-    val vendor = when (val v = t.reqStr("vendor")) {
+    val vendor = vendor(t.reqStr("vendor"))
+    val businessId = t.get("business_id")?.unsignedOrNull() ?: fail("business_id must be a non-negative integer")
+    // The record's token is a PushTokenValue, a typealias of the hand-written PushTokenSecret.
+    return OfflinePushToken(vendor = vendor, token = PushTokenSecret(t.reqStr("token")), businessId = businessId)
+}
+
+private fun vendor(name: String): PushVendor = when (name) {
         "apns" -> PushVendor.APNS
         "apns_voip" -> PushVendor.APNS_VOIP
         "fcm" -> PushVendor.FCM
@@ -408,11 +422,42 @@ private fun token(value: JsonElement): OfflinePushToken {
         "oppo" -> PushVendor.OPPO
         "vivo" -> PushVendor.VIVO
         "meizu" -> PushVendor.MEIZU
-        else -> fail("unknown vendor ${quoted(v)}")
-    }
-    val businessId = t.get("business_id")?.unsignedOrNull() ?: fail("business_id must be a non-negative integer")
-    // The record's token is a PushTokenValue, a typealias of the hand-written PushTokenSecret.
-    return OfflinePushToken(vendor = vendor, token = PushTokenSecret(t.reqStr("token")), businessId = businessId)
+        else -> fail("unknown vendor ${quoted(name)}")
+}
+
+private fun importance(name: String?): VendorImportance? = when (name) {
+    null -> null
+    "low" -> VendorImportance.LOW
+    "normal" -> VendorImportance.NORMAL
+    else -> fail("unknown importance ${quoted(name)}")
+}
+
+private fun vendorConfig(value: JsonElement?): VendorConfig {
+    if (value == null) return VendorConfig()
+    val c = value.objectOf(
+        "vendor_config",
+        setOf(
+            "fcm_channel_id", "xiaomi_channel_id", "huawei_channel_id", "honor_channel_id", "oppo_channel_id",
+            "vivo_classification", "vivo_category", "huawei_category", "huawei_importance", "honor_importance",
+        ),
+    )
+    return VendorConfig(
+        fcmChannelId = c.optStr("fcm_channel_id"),
+        xiaomiChannelId = c.optStr("xiaomi_channel_id"),
+        huaweiChannelId = c.optStr("huawei_channel_id"),
+        honorChannelId = c.optStr("honor_channel_id"),
+        oppoChannelId = c.optStr("oppo_channel_id"),
+        vivoClassification = when (val v = c.optStr("vivo_classification")) {
+            null -> null
+            "operation" -> VivoClassification.OPERATION
+            "system" -> VivoClassification.SYSTEM
+            else -> fail("unknown vivo classification ${quoted(v)}")
+        },
+        vivoCategory = c.optStr("vivo_category"),
+        huaweiCategory = c.optStr("huawei_category"),
+        huaweiImportance = importance(c.optStr("huawei_importance")),
+        honorImportance = importance(c.optStr("honor_importance")),
+    )
 }
 
 private fun locale(value: JsonElement): PushLocale = when (value.stringOrNull()) {
@@ -568,8 +613,40 @@ private fun runCase(value: JsonElement) {
         // Present, even as null, means the case expects an error.
         case.get("expect_error")?.let { return checkError(it, error) }
         if (error != null) fail("applying the state failed: ${error.kind} (${error.message})")
-        checkOutcome(case, manager.render(message))
+        val outcome = manager.render(message)
+        if (case.has("expect") || !case.has("vendor")) checkOutcome(case, outcome)
+        if (case.has("vendor")) checkPayload(case, message, outcome)
     }
+}
+
+/**
+ * A payload case (P1 P3 P4): builds the vendor's payload from the notification through the
+ * package, compares it as JSON with expect_payload, the shortened fields with expect_shortened,
+ * and reads it back from what the vendor delivers.
+ */
+private fun checkPayload(case: JsonObject, message: IncomingMessage, outcome: RenderOutcome) {
+    val notification = (outcome as? RenderOutcome.Show)?.notification ?: fail("a payload case needs a notification")
+    val vendor = vendor(case.reqStr("vendor"))
+    val payload = try {
+        buildVendorPayload(vendor, notification, message.messageId, message.timestamp, vendorConfig(case.present("vendor_config")))
+    } catch (e: OfflinePushException) {
+        val want = case.present("expect_payload_error")?.stringOrNull()
+        if (want == e.kind) return
+        fail("building the payload failed: ${e.kind} (${e.message})")
+    }
+    case.present("expect_payload_error")?.let { fail("expected payload error ${it.stringOrNull()}, got a payload") }
+    val expected = case.get("expect_payload") ?: fail("a payload case needs expect_payload or expect_payload_error")
+    val got = JsonParser.parseString(payload.json)
+    if (got != expected) fail("payload: expected $expected, got $got")
+    case.present("expect_shortened")?.let { want ->
+        val fields = JsonArray().apply { payload.shortened.forEach { add(it.field) } }
+        if (fields != want) fail("shortened: expected $want, got $fields")
+    }
+    val push = readVendorPush(vendor, deliveredForm(payload)) ?: fail("the payload does not read back")
+    val same = push.conversationId == notification.conversationId && push.senderId == notification.senderId &&
+        (push.ext?.let { BASE64_ENCODER.encodeToString(it) }) == (notification.ext?.let { BASE64_ENCODER.encodeToString(it) }) &&
+        push.messageId == message.messageId
+    if (!same) fail("read back differs: ${push.conversationId} ${push.senderId} ${push.messageId}")
 }
 
 private fun checkError(expected: JsonElement, error: OfflinePushException?) {

@@ -48,6 +48,18 @@ struct Case {
     expect_reason: Option<SuppressReason>,
     #[serde(default)]
     expect_error: Option<String>,
+    /// A payload case (P1, P3, P4): the vendor whose payload is built from the
+    /// rendered notification.
+    #[serde(default)]
+    vendor: Option<PushVendor>,
+    #[serde(default)]
+    vendor_config: Option<VendorConfig>,
+    #[serde(default)]
+    expect_payload: Option<Value>,
+    #[serde(default)]
+    expect_shortened: Option<Vec<String>>,
+    #[serde(default)]
+    expect_payload_error: Option<String>,
 }
 
 /// Keeps a `null` as `Some(Value::Null)`, so it differs from an absent key.
@@ -178,7 +190,63 @@ fn run_case(case: Case) -> Check<()> {
     let outcome = manager
         .render(case.message.clone())
         .map_err(|e| format!("render failed: {} ({e})", e.kind()))?;
-    compare(case.expect.as_ref(), case.expect_reason, &outcome)
+    if case.expect.is_some() || case.vendor.is_none() {
+        compare(case.expect.as_ref(), case.expect_reason, &outcome)?;
+    }
+    match case.vendor {
+        Some(vendor) => check_payload(&case, vendor, &outcome),
+        None => Ok(()),
+    }
+}
+
+/// A payload case: builds `vendor`'s payload from the notification, compares it
+/// with `expect_payload` (exactly, as JSON) and `expect_shortened`, and reads it
+/// back from what the vendor delivers (P4).
+fn check_payload(case: &Case, vendor: PushVendor, outcome: &RenderOutcome) -> Check<()> {
+    let RenderOutcome::Show { notification } = outcome else {
+        return Err("a payload case needs a notification".into());
+    };
+    let built = build_vendor_payload(
+        vendor,
+        notification.clone(),
+        case.message.message_id.clone(),
+        case.message.timestamp,
+        case.vendor_config.clone().unwrap_or_default(),
+    );
+    let payload = match (built, &case.expect_payload_error) {
+        (Err(e), Some(expected)) if e.kind() == expected => return Ok(()),
+        (Err(e), _) => return Err(format!("building the payload failed: {} ({e})", e.kind())),
+        (Ok(_), Some(expected)) => return Err(format!("expected payload error {expected}, got a payload")),
+        (Ok(payload), None) => payload,
+    };
+    let got: Value =
+        serde_json::from_str(&payload.json).map_err(|e| format!("the payload is not JSON: {e}"))?;
+    match &case.expect_payload {
+        Some(expected) if *expected != got => return Err(format!("payload: expected {expected}, got {got}")),
+        Some(_) => {}
+        None => return Err("a payload case needs expect_payload or expect_payload_error".into()),
+    }
+    let shortened: Vec<String> = payload.shortened.iter().map(|s| s.field.clone()).collect();
+    if let Some(expected) = &case.expect_shortened {
+        if *expected != shortened {
+            return Err(format!("shortened: expected {expected:?}, got {shortened:?}"));
+        }
+    }
+    let push = read_vendor_push(vendor, delivered_form(payload)).ok_or("the payload does not read back")?;
+    if (
+        &push.conversation_id,
+        &push.sender_id,
+        &push.ext,
+        &push.message_id,
+    ) != (
+        &notification.conversation_id,
+        &notification.sender_id,
+        &notification.ext,
+        &case.message.message_id,
+    ) {
+        return Err(format!("read back differs: {push:?}"));
+    }
+    Ok(())
 }
 
 /// Compares an outcome with `expect` (only the keys present, each exactly) and

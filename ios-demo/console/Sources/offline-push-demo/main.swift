@@ -137,3 +137,25 @@ do {
     print("Swift: logged out: no notification from now on, and the server is told")
     _ = try await app.sync()
 }
+
+// The vendors: the APNs payload the app's server sends (P3, B4), and what the
+// Notification Service Extension reads back from `userInfo` (P4).
+do {
+    let server = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
+    try server.login(userId: "bob")
+    let message = IncomingMessage(
+        messageId: "m-42", conversationType: .group, sender: MessageSender(userId: "alice", nickname: "Alice"),
+        group: GroupInfo(groupId: "g7", name: "Weekend hike 🥾"), elements: [.text(text: "see you at 8"), .image],
+        pushSettings: MessagePushSettings(ext: Data("{\"orderId\":7}".utf8)), timestamp: 1_700_000_000
+    )
+    guard case .show(let notification) = try server.receive(message: message) else { fatalError("not shown") }
+    let payload = try buildVendorPayload(vendor: .apns, notification: notification, messageId: message.messageId, timestamp: message.timestamp, config: VendorConfig())
+    print("Swift: the APNs payload, \(payload.bytes) bytes")
+    print("  \(payload.json.prefix(160))…")
+    if let push = readVendorPush(vendor: .apns, delivered: deliveredForm(payload: payload)), let received = push.message {
+        print("  read back from userInfo: open \(push.conversationType)/\(push.conversationId), ext=\(String(decoding: push.ext ?? Data(), as: UTF8.self))")
+        let serviceExtension = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
+        try serviceExtension.login(userId: "bob")
+        describe(try serviceExtension.receive(message: received))
+    }
+}

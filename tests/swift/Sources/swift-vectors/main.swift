@@ -599,7 +599,70 @@ func checkError(_ applied: OfflinePushError?, _ expected: JSON) throws {
 let caseKeys = [
     "name", "platform", "locale", "session", "global_settings", "receive_options", "dnd", "token",
     "message", "expect", "expect_reason", "expect_error",
+    "vendor", "vendor_config", "expect_payload", "expect_shortened", "expect_payload_error",
 ]
+
+let vendorConfigKeys = [
+    "fcm_channel_id", "xiaomi_channel_id", "huawei_channel_id", "honor_channel_id", "oppo_channel_id",
+    "vivo_classification", "vivo_category", "huawei_category", "huawei_importance", "honor_importance",
+]
+let importances: [String: VendorImportance] = ["low": .low, "normal": .normal]
+let vivoClassifications: [String: VivoClassification] = ["operation": .operation, "system": .system]
+
+func parseVendorConfig(_ value: JSON?) throws -> VendorConfig {
+    guard let value, value != .null else { return VendorConfig() }
+    let c = try object(value, "vendor_config", allowed: vendorConfigKeys)
+    return VendorConfig(
+        fcmChannelId: try optionalString(c, "fcm_channel_id"),
+        xiaomiChannelId: try optionalString(c, "xiaomi_channel_id"),
+        huaweiChannelId: try optionalString(c, "huawei_channel_id"),
+        honorChannelId: try optionalString(c, "honor_channel_id"),
+        oppoChannelId: try optionalString(c, "oppo_channel_id"),
+        vivoClassification: try optionalString(c, "vivo_classification").map {
+            try lookUp(vivoClassifications, $0, "vivo classification")
+        },
+        vivoCategory: try optionalString(c, "vivo_category"),
+        huaweiCategory: try optionalString(c, "huawei_category"),
+        huaweiImportance: try optionalString(c, "huawei_importance").map { try lookUp(importances, $0, "importance") },
+        honorImportance: try optionalString(c, "honor_importance").map { try lookUp(importances, $0, "importance") }
+    )
+}
+
+/// A payload case (P1 P3 P4): builds the vendor's payload from the notification
+/// through the package, compares it as JSON with `expect_payload`, the shortened
+/// fields with `expect_shortened`, and reads it back from what the vendor delivers.
+func checkPayload(_ testCase: Object, _ message: IncomingMessage, _ outcome: RenderOutcome) throws {
+    guard case .show(let notification) = outcome else { throw Failure("a payload case needs a notification") }
+    let vendor = try lookUp(Names.vendors, requiredString(testCase, "vendor"), "vendor")
+    let wantError = try optionalString(testCase, "expect_payload_error")
+    let payload: VendorPayload
+    do {
+        payload = try buildVendorPayload(
+            vendor: vendor, notification: notification, messageId: message.messageId,
+            timestamp: message.timestamp, config: parseVendorConfig(testCase["vendor_config"])
+        )
+    } catch let error as OfflinePushError {
+        if error.kind == wantError { return }
+        throw Failure("building the payload failed: \(error.kind) (\(error.message))")
+    }
+    if let wantError { throw Failure("expected payload error \(wantError), got a payload") }
+    guard let expected = testCase["expect_payload"] else {
+        throw Failure("a payload case needs expect_payload or expect_payload_error")
+    }
+    let got = try JSON(data: Data(payload.json.utf8))
+    if got != expected { throw Failure("payload: expected \(expected), got \(got)") }
+    if let want = testCase["expect_shortened"], want != .null {
+        let fields = JSON.array(payload.shortened.map { .string($0.field) })
+        if fields != want { throw Failure("shortened: expected \(want), got \(fields)") }
+    }
+    guard let push = readVendorPush(vendor: vendor, delivered: deliveredForm(payload: payload)) else {
+        throw Failure("the payload does not read back")
+    }
+    if push.conversationId != notification.conversationId || push.senderId != notification.senderId
+        || push.ext != notification.ext || push.messageId != message.messageId {
+        throw Failure("read back differs: \(push.conversationId) \(push.senderId) \(push.messageId ?? "nil")")
+    }
+}
 
 func runCase(_ value: JSON) throws {
     let testCase = try object(value, "case", allowed: caseKeys)
@@ -614,7 +677,9 @@ func runCase(_ value: JSON) throws {
     if let error = applied {
         throw Failure("applying the state failed: \(error.kind) (\(error.message))")
     }
-    try checkOutcome(manager.render(message: message), testCase)
+    let outcome = try manager.render(message: message)
+    if testCase["expect"] != nil || testCase["vendor"] == nil { try checkOutcome(outcome, testCase) }
+    if testCase["vendor"] != nil { try checkPayload(testCase, message, outcome) }
 }
 
 struct Tally {

@@ -1,0 +1,21 @@
+//! The push vendors (docs/RULES.md P1–P4): which one a device uses, the shape of
+//! their tokens, the app's configuration of them, the payload each one's send
+//! API takes, and reading back what each delivered. Pure functions: a server
+//! builds the same payloads with this crate and no FFI.
+
+mod config;
+mod payload;
+mod read;
+mod select;
+mod text;
+mod token;
+
+pub use config::{check_config, notification_channels, sound_channel_id};
+pub use payload::{build, limits, VendorLimits};
+pub use read::{delivered_form, read};
+pub use select::select_vendor;
+pub use token::check_token;
+
+/// The key under which a payload carries the push's own data, in every vendor's
+/// custom-data place (an object beside `aps`, a data-map entry, an extra).
+pub const CUSTOM_DATA_KEY: &str = "offline_push";
