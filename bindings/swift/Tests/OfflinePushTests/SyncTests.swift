@@ -58,6 +58,24 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(backend.calls.count, 3, "nothing is sent twice")
     }
 
+    func testAFailureInTheMiddleOfTheQueueStopsTheSyncAndKeepsTheRestInOrder_K6() async throws {
+        let manager = try open()
+        try manager.setSyncPolicy(policy: SyncPolicy(maxAttempts: 1, initialDelayMs: 5, maxDelayMs: 20, callTimeoutMs: 300, syncAfterChanges: false))
+        try manager.login(userId: "bob")
+        for id in ["a", "b", "c"] {
+            try manager.setReceiveOption(conversationType: .c2c, conversationId: id, option: .notReceive)
+        }
+        let backend = SwiftBackend([.ok, .transient])
+        manager.setBackend(backend: backend)
+        await assertThrows("backend_unavailable", try await manager.sync())
+        XCTAssertEqual(backend.accepted.count, 1)
+        XCTAssertEqual(try manager.syncStatus().pending.count, 2)
+        let report = try await manager.sync()
+        XCTAssertEqual(report.sent, 2)
+        XCTAssertEqual(backend.accepted.map { $0.contains("conversationId: \"a\"") }, [true, false, false])
+        XCTAssertEqual(backend.accepted.map { $0.contains("conversationId: \"c\"") }, [false, false, true])
+    }
+
     func testABackendThatNeverAnswersIsCancelledAndTheChangeStaysQueued_K6() async throws {
         let manager = try open()
         try manager.login(userId: "bob")

@@ -102,6 +102,22 @@ class SyncTest {
     }
 
     @Test
+    fun `a failure in the middle of the queue stops the sync and keeps the rest, in order (K6)`() = runBlocking {
+        open().use { manager ->
+            manager.setSyncPolicy(manual.copy(maxAttempts = 1u))
+            manager.login("bob")
+            for (id in listOf("a", "b", "c")) manager.setReceiveOption(ConversationType.C2C, id, ReceiveOption.NOT_RECEIVE)
+            val backend = KotlinBackend(Answer.OK, Answer.TRANSIENT)
+            manager.setBackend(backend)
+            assertFailsWith<OfflinePushException.BackendUnavailable> { manager.sync() }
+            assertEquals(1, backend.accepted.size)
+            assertEquals(2, manager.syncStatus().pending.size)
+            assertEquals(2u, manager.sync().sent)
+            assertEquals(listOf("a", "b", "c"), backend.accepted.map { it.substringAfter("conversationId=").substringBefore(",") })
+        }
+    }
+
+    @Test
     fun `a backend that never answers is cancelled after the timeout and the change stays queued (K6)`() = runBlocking {
         open().use { manager ->
             manager.login("bob")
