@@ -97,6 +97,41 @@ _tc_ensure_debian_files() {
   _tc_apt_install "${missing[@]}" || { _tc_err "apt-get install ${missing[*]} failed"; return 1; }
 }
 
+# JNA as Android apps get it: the AAR pins 5.18.1, Debian 12 has 5.13. Debian's
+# newer packages (sid: 5.19.1) depend only on libc6 >= 2.34 and libffi8 >= 3.4, which
+# Debian 12 has, so they are fetched from sid with a private package list (the
+# machine's sources stay as they are) and installed over the old ones. Debian's JNA
+# loads its native part from /usr/lib only, so the jar alone would not do.
+_TC_JNA_MIN=5.18
+_tc_jna_version() {
+  dpkg-query -W -f='${Version}' libjna-java 2>/dev/null | sed -E 's/-[^-]*$//'
+}
+
+_tc_ensure_new_jna() {
+  local version tmp opts rc=0
+  version=$(_tc_jna_version)
+  if [[ -n $version ]] && dpkg --compare-versions "$version" ge "$_TC_JNA_MIN"; then return 0; fi
+  command -v apt-get >/dev/null 2>&1 || { _tc_err "JNA ${version:-none} is older than $_TC_JNA_MIN and there is no apt-get"; return 1; }
+  _tc_log "installing JNA >= $_TC_JNA_MIN from Debian sid (Debian 12 has ${version:-none})"
+  tmp=$(mktemp -d) || return 1
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
+  echo "deb http://deb.debian.org/debian sid main" >"$tmp/sid.list"
+  chmod -R a+rwx "$tmp"
+  opts=(-o "Dir::Etc::sourcelist=$tmp/sid.list" -o Dir::Etc::sourceparts=/dev/null
+        -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache")
+  { _tc_as_root apt-get "${opts[@]}" update -qq &&
+    (cd "$tmp" && _tc_as_root apt-get "${opts[@]}" download libjna-java libjna-jni) &&
+    _tc_as_root env DEBIAN_FRONTEND=noninteractive dpkg -i "$tmp"/libjna-jni_*.deb "$tmp"/libjna-java_*.deb
+  } >"$tmp/log" 2>&1 || rc=$?
+  if [[ $rc -ne 0 ]]; then tail -n 15 "$tmp/log" >&2; fi
+  rm -rf "$tmp"
+  version=$(_tc_jna_version)
+  if [[ $rc -ne 0 ]] || ! dpkg --compare-versions "${version:-0}" ge "$_TC_JNA_MIN"; then
+    _tc_err "could not install JNA >= $_TC_JNA_MIN (have ${version:-none})"
+    return 1
+  fi
+}
+
 # --- Kotlin -------------------------------------------------------------------------
 
 _tc_has_kotlin_jars() {
@@ -189,6 +224,8 @@ toolchains_kotlin() {
   GSON_JAR=${GSON_JAR:-/usr/share/java/gson.jar}
   _tc_ensure_debian_files "$JNA_JAR=libjna-java" "$JUNIT_CONSOLE_JAR=junit5" \
     "$GSON_JAR=libgoogle-gson-java" || return 1
+  # Debian's own JNA only: a JNA_JAR given from elsewhere (a Mac) is taken as it is.
+  if [[ $JNA_JAR == /usr/share/java/jna.jar ]]; then _tc_ensure_new_jna || return 1; fi
   local jar
   for jar in "$JNA_JAR" "$JUNIT_CONSOLE_JAR" "$GSON_JAR"; do
     [[ -f $jar ]] || { _tc_err "kotlin: $jar is still missing"; return 1; }
