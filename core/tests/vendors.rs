@@ -11,17 +11,7 @@ use offline_push::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const ALL: [PushVendor; 9] = [
-    PushVendor::Apns,
-    PushVendor::ApnsVoip,
-    PushVendor::Fcm,
-    PushVendor::Huawei,
-    PushVendor::Honor,
-    PushVendor::Xiaomi,
-    PushVendor::Oppo,
-    PushVendor::Vivo,
-    PushVendor::Meizu,
-];
+use offline_push::vendor::ALL_VENDORS as ALL;
 
 fn config() -> VendorConfig {
     VendorConfig {

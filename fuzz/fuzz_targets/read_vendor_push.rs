@@ -6,23 +6,12 @@
 use libfuzzer_sys::fuzz_target;
 use offline_push::*;
 
-const VENDORS: [PushVendor; 9] = [
-    PushVendor::Apns,
-    PushVendor::ApnsVoip,
-    PushVendor::Fcm,
-    PushVendor::Huawei,
-    PushVendor::Honor,
-    PushVendor::Xiaomi,
-    PushVendor::Oppo,
-    PushVendor::Vivo,
-    PushVendor::Meizu,
-];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let vendor = VENDORS[usize::from(selector % 9)];
+    let vendor = vendor::ALL_VENDORS[usize::from(selector) % vendor::ALL_VENDORS.len()];
     let text = String::from_utf8_lossy(rest).into_owned();
     let delivered = if selector & 0x80 == 0 {
         DeliveredPush::Json { json: text }

@@ -16,6 +16,21 @@ pub use read::{delivered_form, read};
 pub use select::select_vendor;
 pub use token::check_token;
 
+use crate::model::PushVendor;
+
+/// Every vendor, in the order `PushVendor` declares them.
+pub const ALL_VENDORS: [PushVendor; 9] = [
+    PushVendor::Apns,
+    PushVendor::ApnsVoip,
+    PushVendor::Fcm,
+    PushVendor::Xiaomi,
+    PushVendor::Huawei,
+    PushVendor::Honor,
+    PushVendor::Oppo,
+    PushVendor::Vivo,
+    PushVendor::Meizu,
+];
+
 /// The key under which a payload carries the push's own data, in every vendor's
 /// custom-data place (an object beside `aps`, a data-map entry, an extra).
 pub const CUSTOM_DATA_KEY: &str = "offline_push";
