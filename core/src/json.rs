@@ -23,6 +23,15 @@ pub const FORMAT_VERSION: u32 = 1;
 const VERSION_KEY: &str = "format_version";
 
 /// `value` as a JSON object with `"format_version"` beside its own keys.
+/// A unit enum as the JSON spelling writes it (`c2c`, `receive_not_notify`, ...):
+/// the store's columns and the vendors' payloads use the same words.
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 pub(crate) fn to_versioned<T: Serialize>(value: &T) -> String {
     let mut object = match serde_json::to_value(value) {
         Ok(Value::Object(object)) => object,

@@ -38,7 +38,6 @@ use rusqlite::{
     params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
 };
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -288,11 +287,28 @@ fn is_damaged(error: &rusqlite::Error) -> bool {
 }
 
 /// An enum as the JSON spelling writes it (`c2c`, `receive_not_notify`, ...).
-fn text<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+use crate::json::enum_text as text;
+
+/// A token from its three columns (vendor, value, business id), as the device,
+/// the queue and the accepted tokens store it; unset unless all three are set.
+fn token_from(
+    vendor: Option<String>,
+    value: Option<String>,
+    business_id: Option<i64>,
+) -> rusqlite::Result<Option<OfflinePushToken>> {
+    Ok(match (vendor, value, business_id) {
+        (Some(vendor), Some(value), Some(business_id)) => Some(OfflinePushToken {
+            vendor: parse(&vendor, "token vendor")?,
+            token: PushTokenValue(value),
+            business_id: u64::try_from(business_id).map_err(|_| bad_value("business id"))?,
+        }),
+        _ => None,
+    })
+}
+
+/// A token's business id as its INTEGER column holds it.
+fn business_id_column(token: &OfflinePushToken) -> i64 {
+    i64::try_from(token.business_id).unwrap_or(i64::MAX)
 }
 
 /// The enum spelled `value`; a value this library does not write is an error.
@@ -318,18 +334,7 @@ fn read_device(tx: &Transaction) -> rusqlite::Result<DeviceState> {
                 _ => return Err(bad_value("session")),
             };
             let locale = parse(&row.get::<_, String>(2)?, "locale")?;
-            let token = match (
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, Option<String>>(4)?,
-                row.get::<_, Option<i64>>(5)?,
-            ) {
-                (Some(vendor), Some(value), Some(business_id)) => Some(OfflinePushToken {
-                    vendor: parse(&vendor, "token vendor")?,
-                    token: PushTokenValue(value),
-                    business_id: u64::try_from(business_id).map_err(|_| bad_value("business id"))?,
-                }),
-                _ => None,
-            };
+            let token = token_from(row.get(3)?, row.get(4)?, row.get(5)?)?;
             Ok(DeviceState {
                 session,
                 locale,
@@ -551,7 +556,7 @@ impl Store for SqliteStore {
     fn save_token(&self, token: Option<&OfflinePushToken>, at_ms: i64) -> Result<(), StoreError> {
         let vendor = token.map(|t| text(&t.vendor));
         let value = token.map(|t| t.token.0.as_str());
-        let business_id = token.map(|t| i64::try_from(t.business_id).unwrap_or(i64::MAX));
+        let business_id = token.map(business_id_column);
         self.write("saving the token", |tx| {
             tx.execute(
                 "UPDATE device SET token_vendor = ?1, token_value = ?2, token_business_id = ?3 WHERE id = 1",

@@ -113,14 +113,16 @@ pub(crate) fn base_channel(config: &VendorConfig, vendor: PushVendor) -> Result<
         .unwrap_or_else(|| DEFAULT_CHANNEL_ID.to_owned()))
 }
 
+/// A sound resource's name: the last part of its URI (`ding` of
+/// `android.resource://app/raw/ding`).
+pub(crate) fn resource_name(sound_uri: &str) -> &str {
+    sound_uri.rsplit('/').next().unwrap_or_default()
+}
+
 /// The channel a custom sound plays on: `<vendor channel>.sound.<name>`, the
-/// name being the resource's (`ding` of `android.resource://app/raw/ding`),
-/// letters, digits and `_` kept.
+/// name being the resource's (`resource_name`), letters, digits and `_` kept.
 pub fn sound_channel_id(base: &str, sound_uri: &str) -> String {
-    let name: String = sound_uri
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
+    let name: String = resource_name(sound_uri)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {

@@ -7,7 +7,7 @@
 //! and the notification as shown (`n`), so the device can open the right chat
 //! on tap and `receive` the message (`read.rs`).
 
-use super::config::{base_channel, check_config, sound_channel_id};
+use super::config::{base_channel, check_config, resource_name, sound_channel_id};
 use super::text::{self, Measure};
 use super::CUSTOM_DATA_KEY;
 use crate::error::Error;
@@ -161,7 +161,7 @@ impl Builder<'_> {
         let n = self.notification;
         let title = self.shown_title(draft.title);
         let content = draft.content;
-        let thread = format!("{}:{}", json_text(&n.conversation_type), n.conversation_id);
+        let thread = format!("{}:{}", json::enum_text(&n.conversation_type), n.conversation_id);
         let wrapped = || json!({ CUSTOM_DATA_KEY: data }).to_string();
         let body = match self.vendor {
             PushVendor::Apns => json!({ "aps": aps(n, title, content, &thread), CUSTOM_DATA_KEY: carried }),
@@ -310,7 +310,7 @@ fn aps(n: &OfflinePushNotification, title: &str, content: &str, thread: &str) ->
 /// `android.resource://app/raw/ding`); none for the default or silence.
 fn resource_sound(sound: &PushSound) -> Option<&str> {
     match sound {
-        PushSound::Custom { path } => path.rsplit('/').next().filter(|name| !name.is_empty()),
+        PushSound::Custom { path } => Some(resource_name(path)).filter(|name| !name.is_empty()),
         PushSound::Default | PushSound::Silent => None,
     }
 }
@@ -319,14 +319,6 @@ fn importance_text(importance: VendorImportance) -> &'static str {
     match importance {
         VendorImportance::Low => "LOW",
         VendorImportance::Normal => "NORMAL",
-    }
-}
-
-/// An enum as the JSON spelling writes it (`c2c`).
-fn json_text<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 

@@ -3,10 +3,10 @@
 //! says what each column holds). Every function runs inside the caller's
 //! transaction, so a change and its queue entry are saved together.
 
-use super::{parse, read_device, read_receive_option, text, write_setting};
+use super::{business_id_column, parse, read_device, read_receive_option, text, token_from, write_setting};
 use crate::model::{
-    AccountPushSettings, ConversationType, OfflinePushToken, PendingChange, PendingKind, PushTokenValue,
-    ReceiveOption, SettingsChange, SyncStatus,
+    AccountPushSettings, ConversationType, OfflinePushToken, PendingChange, PendingKind, ReceiveOption,
+    SettingsChange, SyncStatus,
 };
 use crate::store::{Claim, Finish, Job, PendingWork};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -114,7 +114,7 @@ pub(super) fn put(
             conversation_id,
             token.map(|t| text(&t.vendor)),
             token.map(|t| t.token.0.as_str()),
-            token.map(|t| i64::try_from(t.business_id).unwrap_or(i64::MAX)),
+            token.map(business_id_column),
             seq,
             at_ms,
         ],
@@ -127,21 +127,6 @@ fn remove(tx: &Transaction, user_id: &str, key: &str) -> rusqlite::Result<bool> 
         "DELETE FROM sync_items WHERE user_id = ?1 AND item = ?2",
         params![user_id, key],
     )? > 0)
-}
-
-fn token_from(
-    vendor: Option<String>,
-    value: Option<String>,
-    business_id: Option<i64>,
-) -> rusqlite::Result<Option<OfflinePushToken>> {
-    Ok(match (vendor, value, business_id) {
-        (Some(vendor), Some(value), Some(business_id)) => Some(OfflinePushToken {
-            vendor: parse(&vendor, "token vendor")?,
-            token: PushTokenValue(value),
-            business_id: u64::try_from(business_id).map_err(|_| super::bad_value("business id"))?,
-        }),
-        _ => None,
-    })
 }
 
 /// K4: the token the backend accepted for `user_id`, if any.
@@ -308,72 +293,29 @@ pub(super) fn finish(
         )
         .optional()?;
     let unchanged = current == Some(work.seq);
-    let release = |tx: &Transaction| {
-        tx.execute(
-            "UPDATE sync_items SET claimed_by = NULL, claimed_until_ms = NULL
-             WHERE user_id = ?1 AND item = ?2 AND claimed_by = ?3",
-            params![work.user_id, work.item, by],
-        )
-    };
-    let error = |tx: &Transaction, reason: &str| {
-        tx.execute(
-            "UPDATE device SET sync_last_error = ?1, sync_last_error_ms = ?2 WHERE id = 1",
-            params![reason, now_ms],
-        )
-    };
+    // The item: done when it is still the change that was sent (a settings row
+    // stays, sent, to remember its seq for K7; a token row goes); otherwise, or
+    // after a failure, it stays queued for the next sync.
     match outcome {
-        Finish::Accepted | Finish::Rejected { .. } if unchanged => {
-            match &work.job {
-                // A settings row stays, sent, to remember its seq (K7).
-                Job::Settings(_) => {
-                    tx.execute(
-                        "UPDATE sync_items SET pending = 0, claimed_by = NULL, claimed_until_ms = NULL,
-                           attempts = 0, last_error = NULL
-                         WHERE user_id = ?1 AND item = ?2",
-                        params![work.user_id, work.item],
-                    )?;
-                }
-                Job::UploadToken(_) | Job::UnbindToken(_) => {
-                    remove(tx, &work.user_id, &work.item)?;
-                }
+        Finish::Accepted | Finish::Rejected { .. } if unchanged => match &work.job {
+            Job::Settings(_) => {
+                tx.execute(
+                    "UPDATE sync_items SET pending = 0, claimed_by = NULL, claimed_until_ms = NULL,
+                       attempts = 0, last_error = NULL
+                     WHERE user_id = ?1 AND item = ?2",
+                    params![work.user_id, work.item],
+                )?;
             }
-            match outcome {
-                Finish::Rejected { reason } => {
-                    error(tx, reason)?;
-                }
-                _ => {
-                    if let Job::UploadToken(token) = &work.job {
-                        tx.execute(
-                            "INSERT INTO accepted_tokens (user_id, vendor, value, business_id) VALUES (?1, ?2, ?3, ?4)
-                             ON CONFLICT (user_id) DO UPDATE SET vendor = excluded.vendor, value = excluded.value,
-                               business_id = excluded.business_id",
-                            params![
-                                work.user_id,
-                                text(&token.vendor),
-                                token.token.0,
-                                i64::try_from(token.business_id).unwrap_or(i64::MAX)
-                            ],
-                        )?;
-                    }
-                    tx.execute(
-                        "UPDATE device SET sync_last_success_ms = ?1 WHERE id = 1",
-                        [now_ms],
-                    )?;
-                }
+            Job::UploadToken(_) | Job::UnbindToken(_) => {
+                remove(tx, &work.user_id, &work.item)?;
             }
-        }
-        // The item changed (or was dropped) while it was sent: the newer change
-        // is still to send.
-        Finish::Accepted => {
-            release(tx)?;
+        },
+        Finish::Accepted | Finish::Rejected { .. } => {
             tx.execute(
-                "UPDATE device SET sync_last_success_ms = ?1 WHERE id = 1",
-                [now_ms],
+                "UPDATE sync_items SET claimed_by = NULL, claimed_until_ms = NULL
+                 WHERE user_id = ?1 AND item = ?2 AND claimed_by = ?3",
+                params![work.user_id, work.item, by],
             )?;
-        }
-        Finish::Rejected { reason } => {
-            release(tx)?;
-            error(tx, reason)?;
         }
         Finish::Failed { attempts, reason } => {
             tx.execute(
@@ -382,7 +324,35 @@ pub(super) fn finish(
                  WHERE user_id = ?1 AND item = ?2 AND claimed_by = ?3",
                 params![work.user_id, work.item, by, attempts, reason],
             )?;
-            error(tx, reason)?;
+        }
+    }
+    // K4: the token the backend now has for the account.
+    if let (Finish::Accepted, true, Job::UploadToken(token)) = (outcome, unchanged, &work.job) {
+        tx.execute(
+            "INSERT INTO accepted_tokens (user_id, vendor, value, business_id) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (user_id) DO UPDATE SET vendor = excluded.vendor, value = excluded.value,
+               business_id = excluded.business_id",
+            params![
+                work.user_id,
+                text(&token.vendor),
+                token.token.0,
+                business_id_column(token)
+            ],
+        )?;
+    }
+    // The device's record for the diagnostics.
+    match outcome {
+        Finish::Accepted => {
+            tx.execute(
+                "UPDATE device SET sync_last_success_ms = ?1 WHERE id = 1",
+                [now_ms],
+            )?;
+        }
+        Finish::Rejected { reason } | Finish::Failed { reason, .. } => {
+            tx.execute(
+                "UPDATE device SET sync_last_error = ?1, sync_last_error_ms = ?2 WHERE id = 1",
+                params![reason, now_ms],
+            )?;
         }
     }
     Ok(())
