@@ -78,6 +78,34 @@ fn bench(c: &mut Criterion) {
         b.iter(|| manager.render(black_box(message.clone())))
     });
     group.finish();
+
+    // The Rust side of a crossing (the Kotlin fast path and UniFFI's own path do
+    // this): read the message from UniFFI's bytes, render, write the outcome.
+    let mut bytes = Vec::new();
+    <IncomingMessage as uniffi::Lower<UniFfiTag>>::write(message.clone(), &mut bytes);
+    let outcome = manager.render(message.clone()).unwrap();
+    let mut out = Vec::new();
+    let mut group = c.benchmark_group("crossing, Rust side");
+    group.bench_function("read the message from its bytes", |b| {
+        b.iter(|| <IncomingMessage as uniffi::Lift<UniFfiTag>>::try_read(&mut black_box(&bytes[..])).unwrap())
+    });
+    group.bench_function("write the outcome to bytes", |b| {
+        b.iter(|| {
+            out.clear();
+            <RenderOutcome as uniffi::Lower<UniFfiTag>>::write(black_box(outcome.clone()), &mut out);
+            out.len()
+        })
+    });
+    group.bench_function("read, OfflinePushManager::render, write", |b| {
+        b.iter(|| {
+            let m =
+                <IncomingMessage as uniffi::Lift<UniFfiTag>>::try_read(&mut black_box(&bytes[..])).unwrap();
+            out.clear();
+            <RenderOutcome as uniffi::Lower<UniFfiTag>>::write(manager.render(m).unwrap(), &mut out);
+            out.len()
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

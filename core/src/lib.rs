@@ -15,6 +15,9 @@ pub mod backend;
 pub mod clock;
 mod engine;
 pub mod error;
+// The JNI entry points of the Kotlin fast path; iOS has no JVM.
+#[cfg(not(target_vendor = "apple"))]
+mod fast_path;
 pub mod json;
 pub mod listener;
 pub mod manager;

@@ -69,6 +69,53 @@ func size(_ outcome: RenderOutcome) -> Int {
     }
 }
 
+// Cold start, in a fresh process each time: `cold load` makes the package's
+// cheapest call (`selectVendor`, which loads and checks the library) and exits,
+// the hello-world baseline; `cold render` also opens a manager, signs in and
+// renders one message. Each child prints the nanoseconds from its start to there.
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "cold" {
+    let start = now()
+    _ = selectVendor(device: DeviceFacts(platform: .ios, manufacturer: "Apple", brand: "Apple", hasGooglePlayServices: false))
+    if CommandLine.arguments[2] == "render" {
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .ios))
+        try manager.login(userId: "bob")
+        guard case .show = try manager.render(message: message(0)) else { fatalError("shown") }
+    }
+    print("cold-ns \(now() - start)")
+    exit(0)
+}
+
+/// Runs `runs` fresh processes of each kind, alternating; medians of wall and in-process time.
+func coldStarts(runs: Int) throws {
+    let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var wall: [String: [UInt64]] = ["load": [], "render": []]
+    var inside: [String: [UInt64]] = ["load": [], "render": []]
+    for _ in 0..<runs {
+        for what in ["load", "render"] {
+            let child = Process()
+            child.executableURL = me
+            child.arguments = ["cold", what]
+            let pipe = Pipe()
+            child.standardOutput = pipe
+            let started = now()
+            try child.run()
+            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            child.waitUntilExit()
+            wall[what]!.append(now() - started)
+            guard child.terminationStatus == 0,
+                  let ns = out.split(separator: "\n").first(where: { $0.hasPrefix("cold-ns ") }).flatMap({ UInt64($0.dropFirst(8)) })
+            else { fatalError("cold \(what) failed: \(out)") }
+            inside[what]!.append(ns)
+        }
+    }
+    func median(_ xs: [UInt64]) -> Double { Double(xs.sorted()[xs.count / 2]) / 1e6 }
+    let (wl, wr) = (median(wall["load"]!), median(wall["render"]!))
+    let (il, ir) = (median(inside["load"]!), median(inside["render"]!))
+    print("swift-bench: cold start, fresh processes, median of \(runs), ms: wall time / from start")
+    print(String(format: "swift-bench: cold: loads the library (hello-world baseline)  %8.2f ms  1.00x  %8.3f ms  1.00x", wl, il))
+    print(String(format: "swift-bench: cold: loads it and renders one message          %8.2f ms  %.2fx  %8.3f ms  %.2fx", wr, wr / wl, ir, ir / il))
+}
+
 let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
 let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
 try manager.login(userId: "bob")
@@ -92,3 +139,4 @@ print("swift-bench: " + line("native Swift, whole outcome (baseline)", nativeNs)
 print("swift-bench: " + line("bare call isLoggedIn()", bareNs))
 print("swift-bench: " + line("render(message)", renderNs))
 print("swift-bench: " + line("renderBatch(100), per message", batchNs))
+try coldStarts(runs: 11)

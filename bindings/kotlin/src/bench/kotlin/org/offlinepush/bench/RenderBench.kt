@@ -13,6 +13,11 @@ import org.offlinepush.OfflinePushConfig
 import org.offlinepush.OfflinePushManager
 import org.offlinepush.Platform
 import org.offlinepush.RenderOutcome
+import org.offlinepush.UniffiFastPath
+import org.offlinepush.DeviceFacts
+import org.offlinepush.selectVendor
+import org.offlinepush.FfiConverterTypeIncomingMessage
+import org.offlinepush.FfiConverterTypeRenderOutcome
 
 /**
  * The cost of a crossing from Kotlin (BENCHMARKS.md), measured side by side in
@@ -92,7 +97,51 @@ private fun outcomeSize(o: RenderOutcome): Int = when (o) {
     is RenderOutcome.Suppress -> 1
 }
 
+/**
+ * Cold start, in a fresh JVM each time: `cold load` loads the library through
+ * the package (its cheapest call, `selectVendor`) and exits, the hello-world
+ * baseline; `cold render` loads it, opens a manager, signs in and renders one
+ * message. Each child prints the nanoseconds from its `main` to that point.
+ */
+private fun cold(what: String) {
+    val start = System.nanoTime()
+    selectVendor(DeviceFacts(Platform.ANDROID, "Xiaomi", "Redmi", false))
+    if (what == "render") {
+        val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
+        manager.login("bob")
+        check(manager.render(message(0)) is RenderOutcome.Show)
+    }
+    println("cold-ns ${System.nanoTime() - start}")
+}
+
+/** Runs [runs] fresh JVMs of each kind, alternating; medians of wall and in-process time. */
+private fun coldStarts(runs: Int) {
+    val javaBin = ProcessHandle.current().info().command().orElse("java")
+    val jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().inputArguments.filter { it.startsWith("-D") }
+    val classPath = System.getProperty("java.class.path")
+    val wall = mapOf("load" to mutableListOf<Long>(), "render" to mutableListOf())
+    val inside = mapOf("load" to mutableListOf<Long>(), "render" to mutableListOf())
+    repeat(runs) {
+        for (what in listOf("load", "render")) {
+            val started = System.nanoTime()
+            val child = ProcessBuilder(listOf(javaBin) + jvmArgs + listOf("-cp", classPath, "org.offlinepush.bench.RenderBenchKt", "cold", what))
+                .redirectErrorStream(true).start()
+            val out = child.inputStream.bufferedReader().readText()
+            check(child.waitFor() == 0) { "cold $what failed: $out" }
+            wall.getValue(what) += System.nanoTime() - started
+            inside.getValue(what) += out.lines().first { it.startsWith("cold-ns ") }.removePrefix("cold-ns ").toLong()
+        }
+    }
+    fun median(xs: List<Long>) = xs.sorted()[xs.size / 2] / 1e6
+    val (wl, wr) = median(wall.getValue("load")) to median(wall.getValue("render"))
+    val (il, ir) = median(inside.getValue("load")) to median(inside.getValue("render"))
+    println("kotlin-bench: cold start, fresh JVMs, median of $runs, ms: wall time / from main")
+    println("kotlin-bench: cold: loads the library (hello-world baseline)  %8.1f ms  1.00x  %8.1f ms  1.00x".format(wl, il))
+    println("kotlin-bench: cold: loads it and renders one message          %8.1f ms  %.2fx  %8.1f ms  %.2fx".format(wr, wr / wl, ir, ir / il))
+}
+
 fun main(args: Array<String>) {
+    if (args.firstOrNull() == "cold") return cold(args[1])
     val calls = args.firstOrNull()?.toInt() ?: 20_000
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
@@ -100,13 +149,32 @@ fun main(args: Array<String>) {
     for (m in messages) check(manager.render(m) == nativeRender(m)) { "the baseline must build what the package returns" }
 
     val nativeNs = measure(calls * 50) { i -> outcomeSize(nativeRender(messages[i % BATCH])) }
+    // Where a render's time goes on this side: the generated converters alone.
+    val scratch = java.nio.ByteBuffer.allocateDirect(64 * 1024)
+    val writeNs = measure(calls) { i ->
+        scratch.clear()
+        FfiConverterTypeIncomingMessage.write(messages[i % BATCH], scratch)
+        scratch.position()
+    }
+    val outcomeBytes = java.nio.ByteBuffer.allocateDirect(64 * 1024)
+    FfiConverterTypeRenderOutcome.write(manager.render(messages[0]), outcomeBytes)
+    outcomeBytes.flip()
+    val readNs = measure(calls) {
+        outcomeBytes.position(0)
+        outcomeSize(FfiConverterTypeRenderOutcome.read(outcomeBytes))
+    }
+    val jniNs = measure(calls * 10) { i -> UniffiFastPath.nothing(i.toLong()).toInt() }
     val bareNs = measure(calls) { if (manager.isLoggedIn()) 1 else 0 }
     val renderNs = measure(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) }
     val batchNs = measure(calls / BATCH) { manager.renderBatch(messages).sumOf(::outcomeSize) } / BATCH
 
     println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS, median ns per call")
     println("kotlin-bench: native Kotlin, whole outcome (baseline)  %10.1f ns  1.0x".format(nativeNs))
+    println("kotlin-bench: of which: write the message (generated converter)  %10.1f ns  %.1fx".format(writeNs, writeNs / nativeNs))
+    println("kotlin-bench: of which: read the outcome (generated converter)   %10.1f ns  %.1fx".format(readNs, readNs / nativeNs))
+    println("kotlin-bench: JNI floor: a call that does nothing  %10.1f ns  %.1fx".format(jniNs, jniNs / nativeNs))
     println("kotlin-bench: bare call isLoggedIn()          %10.1f ns  %.1fx".format(bareNs, bareNs / nativeNs))
     println("kotlin-bench: render(message)                 %10.1f ns  %.1fx".format(renderNs, renderNs / nativeNs))
     println("kotlin-bench: renderBatch(100), per message   %10.1f ns  %.1fx".format(batchNs, batchNs / nativeNs))
+    coldStarts(runs = 11)
 }
