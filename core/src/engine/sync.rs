@@ -201,17 +201,23 @@ async fn send(
 
 /// The runtime background syncs run on: one thread, made the first time an
 /// app with a backend changes something. A process that never sets a backend
-/// (a Notification Service Extension) never starts it.
-fn background() -> Option<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<Option<tokio::runtime::Runtime>> = OnceLock::new();
+/// (a Notification Service Extension) never starts it. A current-thread
+/// scheduler driven by its own thread: what a multi-thread runtime with one
+/// worker did, without linking tokio's multi-thread scheduler (BENCHMARKS.md, size).
+fn background() -> Option<&'static tokio::runtime::Handle> {
+    static RUNTIME: OnceLock<Option<tokio::runtime::Handle>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .thread_name("offline-push-sync")
+            let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_time()
                 .build()
-                .ok()
+                .ok()?;
+            let handle = runtime.handle().clone();
+            std::thread::Builder::new()
+                .name("offline-push-sync".into())
+                .spawn(move || runtime.block_on(std::future::pending::<()>()))
+                .ok()?;
+            Some(handle)
         })
         .as_ref()
 }
