@@ -190,6 +190,19 @@ const KOTLIN_STRING_WRITE: (&str, &str) = (
     }",
 );
 
+/// Kotlin: a string read from a heap buffer (the fast path's array) is decoded
+/// in place, not copied into an array of its own first.
+const KOTLIN_STRING_READ: (&str, &str) = (
+    "    override fun read(buf: ByteBuffer): String {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)",
+    "    override fun read(buf: ByteBuffer): String {
+        val len = buf.getInt()
+        // Patched (bindings/uniffi-bindgen): in place from the fast path's array.
+        if (buf.hasArray()) return UniffiUtf8.read(len, buf)
+        val byteArr = ByteArray(len)",
+);
+
 /// Kotlin: reading an enum copied the array of its values each time.
 const KOTLIN_ENUM_READ: (&str, &str) = (".values()[buf.getInt() - 1]", ".entries[buf.getInt() - 1]");
 
@@ -367,6 +380,12 @@ fn patches() -> Vec<Patch> {
             "Kotlin String.write: no encoder per string",
             KOTLIN_STRING_WRITE.0,
             KOTLIN_STRING_WRITE.1,
+        ),
+        Patch::once(
+            KOTLIN,
+            "Kotlin String.read: in place from an array",
+            KOTLIN_STRING_READ.0,
+            KOTLIN_STRING_READ.1,
         ),
         Patch {
             file: KOTLIN,

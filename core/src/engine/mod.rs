@@ -241,8 +241,9 @@ impl Engine {
     }
 
     pub(crate) fn render(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
-        let mut outcomes = self.render_all(std::iter::once(message))?;
-        Ok(outcomes.remove(0))
+        let mut cache = self.fresh()?;
+        cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
+        Ok(render::render(&cache.context(self.platform), message))
     }
 
     /// C1–C4 in the device's locale.

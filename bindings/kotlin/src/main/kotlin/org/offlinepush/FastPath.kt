@@ -1,7 +1,6 @@
 package org.offlinepush
 
 import com.sun.jna.Memory
-import com.sun.jna.Native
 import com.sun.jna.NativeLibrary
 import com.sun.jna.Pointer
 import java.nio.BufferOverflowException
@@ -13,10 +12,10 @@ import java.nio.ByteBuffer
  * says why and how; BENCHMARKS.md what it buys).
  *
  * The generated methods call [call] (a checked patch, bindings/uniffi-bindgen):
- * the argument is written with the generated converter into a direct buffer the
- * thread reuses, crosses as its address in one JNI call with primitive arguments,
- * and the answer (the value, the `OfflinePushException`, or a panic's message) is
- * read back from the same buffer with the generated converters. Same bytes, same
+ * the argument is written with the generated converter into a byte array the
+ * thread reuses, crosses in one JNI call with the array and primitives, and the
+ * answer (the value, the `OfflinePushException`, or a panic's message) is read
+ * back from the same array with the generated converters. Same bytes, same
  * Rust method, same errors as UniFFI's JNA path; no JNA `Structure`, `Memory` or
  * `RustBuffer` per call, and the manager's handle is borrowed, not cloned.
  *
@@ -50,20 +49,20 @@ object UniffiFastPath {
     private const val INITIAL = 4 * 1024
     private const val KEEP_AT_MOST = 256 * 1024
 
-    @JvmStatic external fun render(handle: Long, address: Long, length: Int, capacity: Int): Long
-    @JvmStatic external fun renderBatch(handle: Long, address: Long, length: Int, capacity: Int): Long
-    @JvmStatic external fun receive(handle: Long, address: Long, length: Int, capacity: Int): Long
-    @JvmStatic external fun preview(handle: Long, address: Long, length: Int, capacity: Int): Long
-    @JvmStatic external fun previewBatch(handle: Long, address: Long, length: Int, capacity: Int): Long
-    @JvmStatic external fun takeStash(address: Long, capacity: Int): Long
+    @JvmStatic external fun render(handle: Long, bytes: ByteArray, length: Int): Long
+    @JvmStatic external fun renderBatch(handle: Long, bytes: ByteArray, length: Int): Long
+    @JvmStatic external fun receive(handle: Long, bytes: ByteArray, length: Int): Long
+    @JvmStatic external fun preview(handle: Long, bytes: ByteArray, length: Int): Long
+    @JvmStatic external fun previewBatch(handle: Long, bytes: ByteArray, length: Int): Long
+    @JvmStatic external fun takeStash(bytes: ByteArray): Long
 
     /** Does nothing: the floor of a JNI crossing, for the benchmark. */
     @JvmStatic external fun nothing(handle: Long): Long
 
     private class Buffer(capacity: Int) {
-        val bytes: ByteBuffer = ByteBuffer.allocateDirect(capacity) // big-endian, as UniFFI writes
-        val address: Long = Pointer.nativeValue(Native.getDirectBufferPointer(bytes))
-        val capacity: Int get() = bytes.capacity()
+        val array = ByteArray(capacity)
+        val bytes: ByteBuffer = ByteBuffer.wrap(array) // big-endian, as UniFFI writes
+        val capacity: Int get() = array.size
     }
 
     private val buffers = ThreadLocal.withInitial { Buffer(INITIAL) }
@@ -87,16 +86,16 @@ object UniffiFastPath {
             buffer.bytes.position()
         }
         var answer = when (op) {
-            RENDER -> render(handle, buffer.address, length, buffer.capacity)
-            RENDER_BATCH -> renderBatch(handle, buffer.address, length, buffer.capacity)
-            RECEIVE -> receive(handle, buffer.address, length, buffer.capacity)
-            PREVIEW -> preview(handle, buffer.address, length, buffer.capacity)
-            PREVIEW_BATCH -> previewBatch(handle, buffer.address, length, buffer.capacity)
+            RENDER -> render(handle, buffer.array, length)
+            RENDER_BATCH -> renderBatch(handle, buffer.array, length)
+            RECEIVE -> receive(handle, buffer.array, length)
+            PREVIEW -> preview(handle, buffer.array, length)
+            PREVIEW_BATCH -> previewBatch(handle, buffer.array, length)
             else -> throw InternalException("fast path: no call $op")
         }
         if (answer ushr 32 == TOO_BIG) {
             buffer = grow((answer and 0xffff_ffffL).toInt())
-            answer = takeStash(buffer.address, buffer.capacity)
+            answer = takeStash(buffer.array)
         }
         val bytes = buffer.bytes
         bytes.clear()
@@ -183,6 +182,14 @@ internal object UniffiCallStatusSlots {
  * checked first, and a lone one is refused as the generated encoder refused it.
  */
 internal object UniffiUtf8 {
+    /** Reads a string from a heap buffer in place (the patched `FfiConverterString.read`). */
+    fun read(length: Int, buf: ByteBuffer): String {
+        if (length < 0 || length > buf.remaining()) throw java.nio.BufferUnderflowException()
+        val value = String(buf.array(), buf.arrayOffset() + buf.position(), length, Charsets.UTF_8)
+        buf.position(buf.position() + length)
+        return value
+    }
+
     fun write(value: String, buf: ByteBuffer) {
         for (i in value.indices) {
             if (value[i].isSurrogate()) {

@@ -150,13 +150,13 @@ fun main(args: Array<String>) {
 
     val nativeNs = measure(calls * 50) { i -> outcomeSize(nativeRender(messages[i % BATCH])) }
     // Where a render's time goes on this side: the generated converters alone.
-    val scratch = java.nio.ByteBuffer.allocateDirect(64 * 1024)
+    val scratch = java.nio.ByteBuffer.allocate(64 * 1024)
     val writeNs = measure(calls) { i ->
         scratch.clear()
         FfiConverterTypeIncomingMessage.write(messages[i % BATCH], scratch)
         scratch.position()
     }
-    val outcomeBytes = java.nio.ByteBuffer.allocateDirect(64 * 1024)
+    val outcomeBytes = java.nio.ByteBuffer.allocate(64 * 1024)
     FfiConverterTypeRenderOutcome.write(manager.render(messages[0]), outcomeBytes)
     outcomeBytes.flip()
     val readNs = measure(calls) {
