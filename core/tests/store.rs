@@ -328,6 +328,11 @@ fn no_call_leaves_a_lock_held_and_suspend_lets_go_of_every_file_lock() {
     for (name, call) in &calls {
         call(&m);
         assert_eq!(probe(&mut stdin, &mut stdout, "exclusive"), "ok", "after {name}");
+        // SQLite's own lock on the `-shm` stays while the connection is open: the
+        // change check's mapping of that file must never close a descriptor of it
+        // (that drops the process's locks; another process then truncates the
+        // `-shm` under this one: SIGBUS, or a WAL index rebuilt under a reader).
+        assert_eq!(probe(&mut stdin, &mut stdout, "shm"), "held", "after {name}");
     }
     // The probe can see a lock: an open WAL connection holds shared ones.
     assert_eq!(
@@ -371,6 +376,15 @@ fn child_lock_prober() {
     for line in std::io::stdin().lock().lines() {
         let answer = match line.unwrap().as_str() {
             "exclusive" => exclusive_at_once(&db),
+            "shm" => {
+                let shm = PathBuf::from(format!("{}-shm", db.display()));
+                if locked_by_another_process(&shm) {
+                    "held"
+                } else {
+                    "free"
+                }
+                .to_owned()
+            }
             "files" => {
                 let held = ["", "-wal", "-shm"].iter().any(|suffix| {
                     locked_by_another_process(&PathBuf::from(format!("{}{suffix}", db.display())))
@@ -591,7 +605,8 @@ fn k2_two_processes_at_once_lose_no_update_and_see_each_other() {
         .map(|mut c| {
             let mut out = String::new();
             std::io::Read::read_to_string(c.stdout.as_mut().unwrap(), &mut out).unwrap();
-            (c.wait().unwrap().success(), out)
+            let status = c.wait().unwrap();
+            (status.success(), format!("{out}\n(the child ended: {status})"))
         })
         .collect();
     for (ok, out) in &outputs {

@@ -40,6 +40,7 @@ use rusqlite::{
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The store's file name inside the directory the app gives.
@@ -57,7 +58,7 @@ struct Connected {
     suspended: bool,
     /// The `-shm` file mapped read-only, and what its header said at the last
     /// `PRAGMA data_version`, with the generation that pragma gave.
-    wal_index: Option<WalIndex>,
+    wal_index: Option<Arc<WalIndex>>,
     checked: Option<([u32; WAL_HEADER_WORDS], Generation)>,
 }
 
@@ -65,22 +66,57 @@ struct Connected {
 const WAL_HEADER_WORDS: usize = 12;
 
 /// A read-only mapping of the start of the `-shm` file. A mapping takes no lock.
+///
+/// Its file descriptor stays open for as long as that file is the `-shm` file
+/// at its path, and every store of this process on that file shares it: closing
+/// *any* descriptor of a file drops every POSIX lock the process holds on it
+/// (fcntl's rule; sqlite.org/howtocorrupt.html §2.2), SQLite's own locks on the
+/// `-shm` included. Without them another process opening the store takes the
+/// `-shm` for abandoned and truncates it: under SQLite's feet, and under this
+/// mapping (SIGBUS). A descriptor is closed only once the path names another
+/// file: SQLite deletes a `-shm` only when no connection anywhere has it open.
 #[derive(Debug)]
 struct WalIndex {
     map: memmap2::Mmap,
+    _file: std::fs::File,
+    /// The file's device and inode.
+    id: (u64, u64),
 }
 
 impl WalIndex {
-    fn open(db: &Path) -> Option<Self> {
-        let file = std::fs::File::open(format!("{}-shm", db.display())).ok()?;
-        if file.metadata().ok()?.len() < (WAL_HEADER_WORDS * 4) as u64 {
+    fn open(db: &Path) -> Option<Arc<Self>> {
+        use std::os::unix::fs::MetadataExt;
+        static OPEN: Mutex<Vec<(PathBuf, Arc<WalIndex>)>> = Mutex::new(Vec::new());
+        let path = PathBuf::from(format!("{}-shm", db.display()));
+        let at_path = std::fs::metadata(&path).ok()?;
+        let id = (at_path.dev(), at_path.ino());
+        let mut open = OPEN.lock();
+        let slot = open.iter().position(|(p, _)| *p == path);
+        if let Some(index) = slot.map(|i| &open[i].1).filter(|index| index.id == id) {
+            return Some(Arc::clone(index));
+        }
+        if at_path.len() < (WAL_HEADER_WORDS * 4) as u64 {
+            return None;
+        }
+        let file = std::fs::File::open(&path).ok()?;
+        let opened = file.metadata().ok()?;
+        if (opened.dev(), opened.ino()) != id {
+            // Replaced between the two looks; the next check tries again.
             return None;
         }
         // SAFETY: a read-only shared mapping of a file SQLite keeps at least this
-        // long while a connection is open; it is only read through atomics below,
-        // since other processes write it.
+        // long while a connection is open (it truncates a `-shm` only when no
+        // process holds its lock, and this process holds it while its connection
+        // is open: see above); it is only read through atomics below, since other
+        // processes write it.
         let map = unsafe { memmap2::MmapOptions::new().len(WAL_HEADER_WORDS * 4).map(&file) }.ok()?;
-        Some(Self { map })
+        let index = Arc::new(Self { map, _file: file, id });
+        match slot {
+            // The old file is no longer the `-shm`: no connection uses it.
+            Some(i) => open[i].1 = Arc::clone(&index),
+            None => open.push((path, Arc::clone(&index))),
+        }
+        Some(index)
     }
 
     /// The header's words as they are now (a torn read only looks like a change).
@@ -459,6 +495,8 @@ impl Store for SqliteStore {
         if connected.conn.is_none() {
             connected.conn = Some(self.connect()?);
             connected.checked = None;
+            // A new connection may be on a new `-shm`: look again after the pragma.
+            connected.wal_index = None;
         }
         let own_writes = self.own_writes.load(Ordering::SeqCst);
         if self.in_memory {
@@ -466,7 +504,7 @@ impl Store for SqliteStore {
             return Ok(Generation([self.epoch.load(Ordering::SeqCst), 0, own_writes]));
         }
         // The cheap check: no commit since the last pragma, by anyone.
-        let header = connected.wal_index.as_ref().map(WalIndex::header);
+        let header = connected.wal_index.as_deref().map(WalIndex::header);
         if let (Some(header), Some((seen, generation))) = (header, connected.checked) {
             if header == seen && generation.0[2] == own_writes {
                 return Ok(generation);

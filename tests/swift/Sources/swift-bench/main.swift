@@ -85,6 +85,17 @@ if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "cold" {
     exit(0)
 }
 
+// `profile N`: only `render`, N times, for a profiler (BENCHMARKS.md says how).
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "profile" {
+    let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android))
+    try manager.login(userId: "bob")
+    let messages = (0..<batch).map(message)
+    var sink = 0
+    for i in 0..<(Int(CommandLine.arguments[2]) ?? 1_000_000) { sink &+= size(try manager.render(message: messages[i % batch])) }
+    print("profiled \(sink)")
+    exit(0)
+}
+
 /// Runs `runs` fresh processes of each kind, alternating; medians of wall and in-process time.
 func coldStarts(runs: Int) throws {
     let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -114,6 +114,16 @@ private fun cold(what: String) {
     println("cold-ns ${System.nanoTime() - start}")
 }
 
+/** `profile N`: only `render`, N times, for a profiler (BENCHMARKS.md says how). */
+private fun profile(calls: Int) {
+    val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
+    manager.login("bob")
+    val messages = List(BATCH) { message(it) }
+    var sink = 0L
+    repeat(calls) { sink += outcomeSize(manager.render(messages[it % BATCH])) }
+    println("profiled $sink")
+}
+
 /** Runs [runs] fresh JVMs of each kind, alternating; medians of wall and in-process time. */
 private fun coldStarts(runs: Int) {
     val javaBin = ProcessHandle.current().info().command().orElse("java")
@@ -142,6 +152,7 @@ private fun coldStarts(runs: Int) {
 
 fun main(args: Array<String>) {
     if (args.firstOrNull() == "cold") return cold(args[1])
+    if (args.firstOrNull() == "profile") return profile(args[1].toInt())
     val calls = args.firstOrNull()?.toInt() ?: 20_000
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
