@@ -22,13 +22,22 @@ struct Patch {
 }
 
 impl Patch {
-    fn once(file: &'static str, name: &str, original: &str, replacement: &str) -> Self {
+    /// A patch of text that must be there exactly once.
+    fn once(file: &'static str, name: &str, (original, replacement): (&str, &str)) -> Self {
         Patch {
             file,
             name: name.to_string(),
             original: original.to_string(),
             replacement: replacement.to_string(),
             every: false,
+        }
+    }
+
+    /// A patch of every occurrence of a text that must be there at least once.
+    fn every(file: &'static str, name: &str, texts: (&str, &str)) -> Self {
+        Patch {
+            every: true,
+            ..Self::once(file, name, texts)
         }
     }
 }
@@ -170,7 +179,7 @@ const SWIFT_WRITER: (&str, &str) = (
 /// Kotlin: every generated call built a new `UniffiRustCallStatus`, a JNA
 /// `Structure` with a nested one, each with its own `Memory` (a malloc, a global
 /// map, the cleaner): most of a bare call's 15 µs. The status is now native memory
-/// each thread reuses (`UniffiCallStatusSlot`, FastPath.kt), passed as its address;
+/// each thread reuses (`UniffiCallStatusSlot`, FastPath.kt), passed as a pointer;
 /// it is read as a `Structure` only when the call failed.
 const KOTLIN_CALL_WITH_ERROR: (&str, &str) = (
     "private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (UniffiRustCallStatus) -> U): U {
@@ -179,12 +188,12 @@ const KOTLIN_CALL_WITH_ERROR: (&str, &str) = (
     uniffiCheckCallStatus(errorHandler, status)
     return return_value
 }",
-    "private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (Long) -> U): U {
-    // Patched (bindings/uniffi-bindgen): a reused status, passed as its address.
+    "private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (Pointer) -> U): U {
+    // Patched (bindings/uniffi-bindgen): a reused status, passed as a pointer to it.
     val slot = UniffiCallStatusSlots.take()
     try {
         slot.reset()
-        val return_value = callback(slot.address)
+        val return_value = callback(slot.pointer)
         if (slot.failed()) {
             uniffiCheckCallStatus(errorHandler, slot.read())
         }
@@ -197,12 +206,12 @@ const KOTLIN_CALL_WITH_ERROR: (&str, &str) = (
 
 const KOTLIN_CALL: (&str, &str) = (
     "private inline fun <U> uniffiRustCall(callback: (UniffiRustCallStatus) -> U): U {",
-    "private inline fun <U> uniffiRustCall(callback: (Long) -> U): U {",
+    "private inline fun <U> uniffiRustCall(callback: (Pointer) -> U): U {",
 );
 
 const KOTLIN_ASYNC_COMPLETE: (&str, &str) = (
     "    completeFunc: (Long, UniffiRustCallStatus) -> F,",
-    "    completeFunc: (Long, Long) -> F,",
+    "    completeFunc: (Long, Pointer) -> F,",
 );
 
 /// Kotlin: every string was encoded by a new `CharsetEncoder` into a new buffer,
@@ -231,6 +240,14 @@ const KOTLIN_STRING_READ: (&str, &str) = (
         // Patched (bindings/uniffi-bindgen): in place from the fast path's array.
         if (buf.hasArray()) return UniffiUtf8.read(len, buf)
         val byteArr = ByteArray(len)",
+);
+
+/// Kotlin: every generated function takes the status as a pointer to it.
+/// A `Pointer`, not a `Long`: on 32-bit Android a pointer is 32 bits, and JNA
+/// would pass a `Long` as 64.
+const KOTLIN_STATUS_PARAMETER: (&str, &str) = (
+    "uniffi_out_err: UniffiRustCallStatus, ",
+    "uniffi_out_err: Pointer, ",
 );
 
 /// Kotlin: reading an enum copied the array of its values each time.
@@ -359,101 +376,66 @@ fn patches() -> Vec<Patch> {
         Patch::once(
             SWIFT,
             "Swift readInt: an unaligned load instead of Data.copyBytes",
-            SWIFT_READ_INT.0,
-            SWIFT_READ_INT.1,
+            SWIFT_READ_INT,
         ),
         Patch::once(
             SWIFT,
             "Swift readBytes: one copy from the buffer",
-            SWIFT_READ_BYTES.0,
-            SWIFT_READ_BYTES.1,
+            SWIFT_READ_BYTES,
         ),
-        Patch::once(
-            SWIFT,
-            "Swift String.read: decoded in place",
-            SWIFT_READ_STRING.0,
-            SWIFT_READ_STRING.1,
-        ),
-        Patch::once(
-            SWIFT,
-            "Swift createWriter: room at once",
-            SWIFT_WRITER.0,
-            SWIFT_WRITER.1,
-        ),
+        Patch::once(SWIFT, "Swift String.read: decoded in place", SWIFT_READ_STRING),
+        Patch::once(SWIFT, "Swift createWriter: room at once", SWIFT_WRITER),
         Patch::once(
             SWIFT,
             "Swift createReader: the buffer in place",
-            SWIFT_CREATE_READER.0,
-            SWIFT_CREATE_READER.1,
+            SWIFT_CREATE_READER,
         ),
-        Patch::once(
+        Patch::once(SWIFT, "Swift hasRemaining: of the reader", SWIFT_HAS_REMAINING),
+        Patch::once(SWIFT, "Swift lift: a reader on the buffer", SWIFT_LIFT),
+        Patch::every(
             SWIFT,
-            "Swift hasRemaining: of the reader",
-            SWIFT_HAS_REMAINING.0,
-            SWIFT_HAS_REMAINING.1,
+            "Swift readers: the reader, not the tuple",
+            SWIFT_READER_TYPE,
         ),
-        Patch::once(
-            SWIFT,
-            "Swift lift: a reader on the buffer",
-            SWIFT_LIFT.0,
-            SWIFT_LIFT.1,
-        ),
-        Patch {
-            file: SWIFT,
-            name: "Swift readers: the reader, not the tuple".to_string(),
-            original: SWIFT_READER_TYPE.0.to_string(),
-            replacement: SWIFT_READER_TYPE.1.to_string(),
-            every: true,
-        },
         Patch::once(
             KOTLIN,
             "Kotlin uniffiRustCallWithError: a reused status",
-            KOTLIN_CALL_WITH_ERROR.0,
-            KOTLIN_CALL_WITH_ERROR.1,
+            KOTLIN_CALL_WITH_ERROR,
         ),
         Patch::once(
             KOTLIN,
-            "Kotlin uniffiRustCall: the status as an address",
-            KOTLIN_CALL.0,
-            KOTLIN_CALL.1,
+            "Kotlin uniffiRustCall: the status as a pointer",
+            KOTLIN_CALL,
         ),
         Patch::once(
             KOTLIN,
-            "Kotlin uniffiRustCallAsync: the status as an address",
-            KOTLIN_ASYNC_COMPLETE.0,
-            KOTLIN_ASYNC_COMPLETE.1,
+            "Kotlin uniffiRustCallAsync: the status as a pointer",
+            KOTLIN_ASYNC_COMPLETE,
         ),
-        Patch {
-            file: KOTLIN,
-            name: "Kotlin external funs: the status as an address".to_string(),
-            original: "uniffi_out_err: UniffiRustCallStatus, ".to_string(),
-            replacement: "uniffi_out_err: Long, ".to_string(),
-            every: true,
-        },
+        Patch::every(
+            KOTLIN,
+            "Kotlin external funs: the status as a pointer",
+            KOTLIN_STATUS_PARAMETER,
+        ),
         Patch::once(
             KOTLIN,
             "Kotlin String.write: no encoder per string",
-            KOTLIN_STRING_WRITE.0,
-            KOTLIN_STRING_WRITE.1,
+            KOTLIN_STRING_WRITE,
         ),
         Patch::once(
             KOTLIN,
             "Kotlin String.read: in place from an array",
-            KOTLIN_STRING_READ.0,
-            KOTLIN_STRING_READ.1,
+            KOTLIN_STRING_READ,
         ),
-        Patch {
-            file: KOTLIN,
-            name: "Kotlin enum read: entries, not a copy of values()".to_string(),
-            original: KOTLIN_ENUM_READ.0.to_string(),
-            replacement: KOTLIN_ENUM_READ.1.to_string(),
-            every: true,
-        },
+        Patch::every(
+            KOTLIN,
+            "Kotlin enum read: entries, not a copy of values()",
+            KOTLIN_ENUM_READ,
+        ),
         Patch::once(
             KOTLIN,
             "Kotlin OfflinePushManager: a borrowed handle",
-            KOTLIN_BORROWED_HANDLE.0,
-            KOTLIN_BORROWED_HANDLE.1,
+            KOTLIN_BORROWED_HANDLE,
         ),
     ];
     all.extend(KOTLIN_FAST_METHODS.into_iter().map(kotlin_fast_method));

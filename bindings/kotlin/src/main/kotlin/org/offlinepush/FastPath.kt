@@ -121,14 +121,16 @@ object UniffiFastPath {
 /**
  * A UniFFI call status in native memory that a thread allocates once and reuses
  * (the checked patch of `uniffiRustCallWithError`, bindings/uniffi-bindgen):
- * every generated call passes its address instead of a new JNA `Structure`
+ * every generated call passes a pointer to it instead of a new JNA `Structure`
  * with `Memory` of its own. Only a failed call reads it as a `Structure`.
  * A call that re-enters Kotlin (a listener, a backend) and calls again takes
  * another slot, so the outer call's status is never overwritten.
  */
 internal class UniffiCallStatusSlot {
     private val memory = Memory(SIZE)
-    val address: Long = Pointer.nativeValue(memory)
+
+    /** What every generated call passes: a `Pointer`, 32 bits on 32-bit Android. */
+    val pointer: Pointer get() = memory
     private val view: ByteBuffer = memory.getByteBuffer(0, SIZE)
     var next: UniffiCallStatusSlot? = null
 

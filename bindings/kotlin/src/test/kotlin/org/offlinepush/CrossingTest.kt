@@ -45,10 +45,10 @@ class CrossingTest {
 
     @Test
     fun `the patches are in the package, a fast path for the hot calls, a reused status for the rest (T1 C2)`() {
-        // Every generated function takes the status as an address (unpatched: a Structure).
+        // Every generated function takes the status as a plain pointer (unpatched: a Structure).
         val lib = Class.forName("org.offlinepush.UniffiLib")
         val isLoggedIn = lib.declaredMethods.single { it.name == "uniffi_offline_push_fn_method_offlinepushmanager_is_logged_in" }
-        assertEquals(listOf(Long::class.javaPrimitiveType, Long::class.javaPrimitiveType), isLoggedIn.parameterTypes.toList())
+        assertEquals(listOf(Long::class.javaPrimitiveType, com.sun.jna.Pointer::class.java), isLoggedIn.parameterTypes.toList())
         assertEquals(42L, UniffiFastPath.nothing(42L))
         open().use { manager ->
             manager.login("bob")
