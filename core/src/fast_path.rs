@@ -50,21 +50,6 @@ thread_local! {
     static STASH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The whole call on bytes, with no JNI: reads `A` from `input`, then [`run`].
-#[cfg(test)]
-fn call_on_bytes<A, R>(
-    handle: i64,
-    input: &[u8],
-    out: &mut Vec<u8>,
-    f: impl FnOnce(&OfflinePushManager, A) -> Result<R, OfflinePushError>,
-) -> i64
-where
-    A: Lift<UniFfiTag>,
-    R: Lower<UniFfiTag>,
-{
-    run(handle, read_argument::<A>(input), out, f)
-}
-
 /// Calls `f` on the manager of `handle` with the argument (or passes on why
 /// there is none), writes its value, its error or a panic's message into `out`,
 /// and says which.
@@ -274,12 +259,26 @@ pub extern "system" fn Java_org_offlinepush_UniffiFastPath_nothing(
 
 #[cfg(test)]
 mod tests {
-    //! The core of every entry point, `call_on_bytes`, without a JVM; the JNI
+    //! The core of every entry point (`read_argument`, `run`), without a JVM; the JNI
     //! shims run under every Kotlin test and vector (bindings/kotlin, tests/kotlin).
     use super::*;
     use crate::model::{
         ConversationType, MessageElement, MessageSender, OfflinePushConfig, Platform, RenderOutcome,
     };
+
+    /// The whole call on bytes, as `call` does it between its two copies.
+    fn call_on_bytes<A, R>(
+        handle: i64,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        f: impl FnOnce(&OfflinePushManager, A) -> Result<R, OfflinePushError>,
+    ) -> i64
+    where
+        A: Lift<UniFfiTag>,
+        R: Lower<UniFfiTag>,
+    {
+        run(handle, read_argument::<A>(input), out, f)
+    }
 
     fn manager(store_directory: Option<String>) -> (Arc<OfflinePushManager>, i64) {
         let manager = OfflinePushManager::new(OfflinePushConfig {

@@ -362,13 +362,11 @@ fn kotlin_fast_method(
     }}"
     );
     // The body names the method's FFI function, so it is there once.
-    Patch {
-        file: KOTLIN,
-        name: format!("Kotlin {kotlin}: the fast path"),
-        original: format!("{{\n{body}"),
-        replacement: format!("{{\n{replacement}"),
-        every: false,
-    }
+    Patch::once(
+        KOTLIN,
+        &format!("Kotlin {kotlin}: the fast path"),
+        (&format!("{{\n{body}"), &format!("{{\n{replacement}")),
+    )
 }
 
 fn patches() -> Vec<Patch> {

@@ -72,18 +72,19 @@ object UniffiFastPath {
      * [argument], written by [input]; reads the answer with [output].
      */
     internal fun <A, R> call(op: Int, handle: Long, argument: A, input: FfiConverter<A, *>, output: FfiConverter<R, *>): R {
-        var buffer = buffers.get()
-        val length = try {
+        fun writeInto(buffer: Buffer): Int {
             buffer.bytes.clear()
             input.write(argument, buffer.bytes)
-            buffer.bytes.position()
+            return buffer.bytes.position()
+        }
+        var buffer = buffers.get()
+        val length = try {
+            writeInto(buffer)
         } catch (tooSmall: BufferOverflowException) {
             val needed = input.allocationSize(argument)
             if (needed > Int.MAX_VALUE.toULong()) throw InternalException("fast path: the argument needs $needed bytes")
             buffer = grow(needed.toInt())
-            buffer.bytes.clear()
-            input.write(argument, buffer.bytes)
-            buffer.bytes.position()
+            writeInto(buffer)
         }
         var answer = when (op) {
             RENDER -> render(handle, buffer.array, length)
@@ -97,6 +98,8 @@ object UniffiFastPath {
             buffer = grow((answer and 0xffff_ffffL).toInt())
             answer = takeStash(buffer.array)
         }
+        // A buffer grown for a large call is not kept, whatever the answer was.
+        if (buffer.capacity > KEEP_AT_MOST) buffers.set(Buffer(INITIAL))
         val bytes = buffer.bytes
         bytes.clear()
         bytes.limit((answer and 0xffff_ffffL).toInt())
@@ -107,7 +110,6 @@ object UniffiFastPath {
             else -> throw InternalException("fast path: unknown answer ${answer ushr 32}")
         }
         if (bytes.hasRemaining()) throw InternalException("fast path: ${bytes.remaining()} bytes left after the answer")
-        if (buffer.capacity > KEEP_AT_MOST) buffers.set(Buffer(INITIAL))
         return value
     }
 
