@@ -4,33 +4,36 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use offline_push::rules::decide::RenderContext;
 use offline_push::rules::render::render;
+use offline_push::view::{ElementView, MessageView, NotificationView, OutSound, OutcomeView};
 use offline_push::*;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 use support::group_message;
 
-/// The baseline: the same output strings, built with no rule evaluated.
-fn build_strings_only(m: &IncomingMessage) -> OfflinePushNotification {
-    let group = m.group.as_ref().unwrap();
+/// The baseline: the same notification, built with no rule evaluated: the one
+/// new string (the content) and the message's own strings borrowed, as the
+/// rules build it.
+fn build_output_only<'m>(m: &MessageView<'m>) -> NotificationView<'m> {
+    let group = m.group.unwrap();
     let mut content = String::new();
-    content.push_str(m.sender.name_card.as_deref().unwrap());
+    content.push_str(m.sender.name_card.unwrap());
     content.push_str(": ");
-    if let MessageElement::Text { text } = &m.elements[0] {
+    if let Some(ElementView::Text(text)) = m.elements.iter().next() {
         content.push_str(text);
     }
     content.push_str("[图片]");
-    OfflinePushNotification {
-        title: group.name.clone().unwrap(),
+    NotificationView {
+        title: group.name.unwrap(),
         title_source: TitleSource::Group,
-        content,
-        conversation_id: group.group_id.clone(),
+        content: content.into(),
+        conversation_id: group.group_id,
         conversation_type: m.conversation_type,
-        sender_id: m.sender.user_id.clone(),
-        sender_nickname: m.sender.name_card.clone(),
-        group_name: group.name.clone(),
+        sender_id: m.sender.user_id,
+        sender_nickname: m.sender.name_card,
+        group_name: group.name,
         ext: None,
-        sound: PushSound::Default,
+        sound: OutSound::Default,
         badge: true,
         notify_mode: NotifyMode::Normal,
         badge_count: None,
@@ -56,23 +59,24 @@ fn bench(c: &mut Criterion) {
         receive_options: &(),
         dnd: Some(&dnd),
     };
-    let RenderOutcome::Show { notification } = render(&ctx, &message) else {
+    let view = message.view();
+    let OutcomeView::Show(notification) = render(&ctx, &view) else {
         panic!("the benchmark message must produce a notification");
     };
     assert_eq!(
         notification,
-        build_strings_only(&message),
+        build_output_only(&view),
         "baseline and render must agree"
     );
 
     let manager = support::signed_in(Platform::Android, "bob");
 
     let mut group = c.benchmark_group("render");
-    group.bench_function("baseline: build the output strings only", |b| {
-        b.iter(|| build_strings_only(black_box(&message)))
+    group.bench_function("baseline: build the notification only", |b| {
+        b.iter(|| build_output_only(black_box(&view)))
     });
     group.bench_function("rules::render (D1-D7, T, C, F, S, B, N)", |b| {
-        b.iter(|| render(black_box(&ctx), black_box(&message)))
+        b.iter(|| render(black_box(&ctx), black_box(&view)))
     });
     group.bench_function("OfflinePushManager::render (cache check + owned message)", |b| {
         b.iter(|| manager.render(black_box(message.clone())))

@@ -25,6 +25,7 @@ pub mod model;
 pub mod rules;
 pub mod store;
 pub mod vendor;
+pub mod view;
 
 pub use backend::{PushBackend, PushBackendError, SyncPolicy};
 pub use error::OfflinePushError;

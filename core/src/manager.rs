@@ -19,6 +19,8 @@ use crate::model::{
     RenderOutcome, SessionState, SyncReport, SyncStatus,
 };
 use crate::store::{SqliteStore, Store};
+use crate::view::OutcomeView;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -154,23 +156,35 @@ impl OfflinePushManager {
     /// Whether `message` produces a notification, and what it says (D1–D7,
     /// T1–T3, C1–C5, F1–F5, S1, S2, B1, N1). Changes nothing.
     pub fn render(&self, message: IncomingMessage) -> Result<RenderOutcome> {
-        Ok(self.engine.render(&message)?)
+        Ok(self.engine.render(&message.view())?.into_owned())
     }
 
     /// `render` for a burst of messages, in order, in one call.
     pub fn render_batch(&self, messages: Vec<IncomingMessage>) -> Result<Vec<RenderOutcome>> {
-        Ok(self.engine.render_all(&messages)?)
+        let views: Vec<_> = messages.iter().map(IncomingMessage::view).collect();
+        Ok(self
+            .engine
+            .render_all(&views)?
+            .into_iter()
+            .map(OutcomeView::into_owned)
+            .collect())
     }
 
     /// What the conversation list shows for `message` (C1–C4): the same words
     /// as the notification, without the sender's description (C5).
     pub fn preview(&self, message: IncomingMessage) -> Result<String> {
-        Ok(self.engine.preview_all([&message])?.remove(0))
+        Ok(self.engine.preview_all([&message.view()])?.remove(0).into_owned())
     }
 
     /// `preview` for a list of messages, in order, in one call.
     pub fn preview_batch(&self, messages: Vec<IncomingMessage>) -> Result<Vec<String>> {
-        Ok(self.engine.preview_all(&messages)?)
+        let views: Vec<_> = messages.iter().map(IncomingMessage::view).collect();
+        Ok(self
+            .engine
+            .preview_all(&views)?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect())
     }
 
     /// What the app calls when a push arrives (docs/RULES.md, "State that lasts"): renders it (D1–D8),
@@ -178,7 +192,7 @@ impl OfflinePushManager {
     /// badge (B2, B4: the notification carries `badge_count`), and tells the
     /// listener. Saved before it returns.
     pub fn receive(&self, message: IncomingMessage) -> Result<RenderOutcome> {
-        Ok(self.engine.receive(&message)?)
+        Ok(self.engine.receive(&message.view())?.into_owned())
     }
 
     /// B3: the user read a conversation: its unread count is 0.

@@ -20,14 +20,16 @@ use crate::error::Error;
 use crate::listener::OfflinePushListener;
 use crate::model::{
     AccountPushSettings, ConversationReceiveOption, ConversationType, DoNotDisturbWindow, FetchedSettings,
-    IncomingMessage, OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption,
-    RenderOutcome, SessionState, SettingsChange, SyncReport, SyncStatus,
+    OfflinePushSettings, OfflinePushToken, Platform, PushLocale, ReceiveOption, SessionState, SettingsChange,
+    SyncReport, SyncStatus,
 };
 use crate::rules::decide::conversation_id;
-use crate::rules::{content, non_empty, receive, render, validate};
+use crate::rules::{content, filled, receive, render, validate};
 use crate::store::{Receipt, Store};
+use crate::view::{MessageView, OutcomeView};
 use cache::Cache;
 use parking_lot::{Mutex, MutexGuard, RwLock};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub(crate) struct Engine {
@@ -228,29 +230,26 @@ impl Engine {
 
     /// D1–D7 and the notification, for each message in order, from one view of
     /// the store.
-    pub(crate) fn render_all<'m>(
-        &self,
-        messages: impl IntoIterator<Item = &'m IncomingMessage> + Clone,
-    ) -> Result<Vec<RenderOutcome>, Error> {
+    pub(crate) fn render_all<'m>(&self, messages: &[MessageView<'m>]) -> Result<Vec<OutcomeView<'m>>, Error> {
         let mut cache = self.fresh()?;
-        for message in messages.clone() {
+        for message in messages {
             cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
         }
         let ctx = cache.context(self.platform);
-        Ok(messages.into_iter().map(|m| render::render(&ctx, m)).collect())
+        Ok(messages.iter().map(|m| render::render(&ctx, m)).collect())
     }
 
-    pub(crate) fn render(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+    pub(crate) fn render<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let mut cache = self.fresh()?;
         cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
         Ok(render::render(&cache.context(self.platform), message))
     }
 
     /// C1–C4 in the device's locale.
-    pub(crate) fn preview_all<'m>(
+    pub(crate) fn preview_all<'v, 'm: 'v>(
         &self,
-        messages: impl IntoIterator<Item = &'m IncomingMessage>,
-    ) -> Result<Vec<String>, Error> {
+        messages: impl IntoIterator<Item = &'v MessageView<'m>>,
+    ) -> Result<Vec<Cow<'m, str>>, Error> {
         let locale = self.locale()?;
         Ok(messages
             .into_iter()
@@ -262,20 +261,22 @@ impl Engine {
 
     /// D1–D8 and the notification; records the message id (R1) and the unread
     /// count (B2) in one transaction; then tells the listener.
-    pub(crate) fn receive(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+    pub(crate) fn receive<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let outcome = self.receive_locked(message)?;
         let listener = self.listener.read().clone();
         if let Some(listener) = listener {
             // A listener that fails never breaks `receive`: what it threw is its own.
             let _ = match &outcome {
-                RenderOutcome::Show { notification } => listener.on_notification(notification.clone()),
-                RenderOutcome::Suppress { reason } => listener.on_suppressed(message.clone(), *reason),
+                OutcomeView::Show(notification) => {
+                    listener.on_notification(notification.clone().into_owned())
+                }
+                OutcomeView::Suppress(reason) => listener.on_suppressed(message.to_owned(), *reason),
             };
         }
         Ok(outcome)
     }
 
-    fn receive_locked(&self, message: &IncomingMessage) -> Result<RenderOutcome, Error> {
+    fn receive_locked<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let mut cache = self.fresh()?;
         cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
         let outcome = render::render(&cache.context(self.platform), message);
@@ -285,7 +286,7 @@ impl Engine {
         };
         let counts_toward = receive::counts_toward_badge(&outcome, message);
         let receipt = Receipt {
-            message_id: non_empty(&message.message_id),
+            message_id: filled(message.message_id),
             counts_toward,
         };
         let record = self.store.record_receipt(user_id, receipt)?;

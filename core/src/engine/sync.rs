@@ -227,7 +227,7 @@ fn background() -> Option<&'static tokio::runtime::Handle> {
 /// do-not-disturb window out of range (V4) is none, a receive option without a
 /// conversation id is left out (the last of two for one conversation wins).
 pub(crate) fn sanitize_fetched(fetched: AccountPushSettings) -> AccountPushSettings {
-    let sound = |s: Option<String>| validate::android_sound_if_valid(&s).map(str::to_owned);
+    let sound = |s: Option<String>| validate::android_sound_if_valid(s.as_deref()).map(str::to_owned);
     let global_settings = OfflinePushSettings {
         enabled: fetched.global_settings.enabled,
         c2c_sound: sound(fetched.global_settings.c2c_sound),

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::clock::SystemClock;
-use crate::model::AccountPushSettings;
+use crate::model::{AccountPushSettings, IncomingMessage, RenderOutcome};
 use crate::store::{
     Claim, ConversationKey, Finish, Generation, PendingWork, Receipt, ReceiptRecord, Snapshot, SqliteStore,
     StoreError,
@@ -133,8 +133,8 @@ fn c2c(from: &str) -> IncomingMessage {
     .expect("the vectors' spelling of a message")
 }
 
-fn shown(outcome: &RenderOutcome) -> bool {
-    matches!(outcome, RenderOutcome::Show { .. })
+fn shown(outcome: &OutcomeView<'_>) -> bool {
+    matches!(outcome, OutcomeView::Show(_))
 }
 
 #[test]
@@ -142,10 +142,10 @@ fn a_render_with_an_unchanged_store_reads_nothing_again() {
     let store = Arc::new(ProbeStore::default());
     let engine = engine(&store);
     engine.login("bob".into()).unwrap();
-    assert!(shown(&engine.render(&c2c("alice")).unwrap()));
+    assert!(shown(&engine.render(&c2c("alice").view()).unwrap()));
     let after_first = store.reads.load(Ordering::SeqCst);
     for _ in 0..10 {
-        assert!(shown(&engine.render(&c2c("alice")).unwrap()));
+        assert!(shown(&engine.render(&c2c("alice").view()).unwrap()));
     }
     assert_eq!(store.reads.load(Ordering::SeqCst), after_first);
 }
@@ -163,8 +163,8 @@ fn d5_a_render_reads_the_option_of_its_own_conversation_only() {
     }
     let engine = engine(&store);
     engine.login("bob".into()).unwrap();
-    assert!(!shown(&engine.render(&c2c("peer7")).unwrap()));
-    assert!(shown(&engine.render(&c2c("carol")).unwrap()));
+    assert!(!shown(&engine.render(&c2c("peer7").view()).unwrap()));
+    assert!(shown(&engine.render(&c2c("carol").view()).unwrap()));
     assert_eq!(store.option_reads.load(Ordering::SeqCst), 2);
 }
 
@@ -174,7 +174,7 @@ fn k2_a_second_engine_on_the_same_store_sees_a_change_at_its_next_call() {
     let app = engine(&store);
     let extension = engine(&store);
     app.login("bob".into()).unwrap();
-    assert!(shown(&extension.render(&c2c("alice")).unwrap()));
+    assert!(shown(&extension.render(&c2c("alice").view()).unwrap()));
     app.set_receive_option(
         ConversationType::C2c,
         "alice".into(),
@@ -182,7 +182,7 @@ fn k2_a_second_engine_on_the_same_store_sees_a_change_at_its_next_call() {
     )
     .unwrap();
     assert_eq!(
-        extension.render(&c2c("alice")).unwrap(),
+        extension.render(&c2c("alice").view()).unwrap().into_owned(),
         RenderOutcome::Suppress {
             reason: crate::model::SuppressReason::Muted
         }
@@ -224,10 +224,10 @@ fn a_failing_store_is_a_storage_error_from_every_call() {
     };
     assert!(storage(engine.login("bob".into()).unwrap_err()));
     assert!(storage(engine.logout().unwrap_err()));
-    assert!(storage(engine.render(&c2c("alice")).unwrap_err()));
+    assert!(storage(engine.render(&c2c("alice").view()).unwrap_err()));
     assert!(storage(engine.locale().unwrap_err()));
     assert!(storage(engine.receive_options().unwrap_err()));
-    assert!(storage(engine.receive(&c2c("alice")).unwrap_err()));
+    assert!(storage(engine.receive(&c2c("alice").view()).unwrap_err()));
     assert!(storage(engine.badge_total().unwrap_err()));
     assert!(storage(engine.set_locale(PushLocale::En).unwrap_err()));
 }

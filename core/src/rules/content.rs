@@ -1,36 +1,38 @@
 //! C1–C5: the words of a notification, also used on their own for
 //! conversation-list previews so both say the same thing.
 
-use super::non_empty;
-use crate::model::{ConversationType, IncomingMessage, MessageElement, MessageSender, PushLocale};
+use super::filled;
+use crate::model::{ConversationType, PushLocale};
+use crate::view::{ElementView, MessageView, SenderView};
+use std::borrow::Cow;
 
 /// C1, C1-en: the placeholder an element without text of its own shows.
-fn placeholder(element: &MessageElement, locale: PushLocale) -> &'static str {
-    use MessageElement::*;
+fn placeholder(element: ElementView<'_>, locale: PushLocale) -> &'static str {
+    use ElementView::*;
     match (element, locale) {
-        (Sound { .. }, PushLocale::ZhHans) => "[语音]",
-        (Sound { .. }, PushLocale::En) => "[Voice]",
-        (File { .. }, PushLocale::ZhHans) => "[文件]",
-        (File { .. }, PushLocale::En) => "[File]",
+        (Sound(_), PushLocale::ZhHans) => "[语音]",
+        (Sound(_), PushLocale::En) => "[Voice]",
+        (File(_), PushLocale::ZhHans) => "[文件]",
+        (File(_), PushLocale::En) => "[File]",
         (Image, PushLocale::ZhHans) => "[图片]",
         (Image, PushLocale::En) => "[Image]",
         (Video, PushLocale::ZhHans) => "[视频]",
         (Video, PushLocale::En) => "[Video]",
         (Face, PushLocale::ZhHans) => "[表情]",
         (Face, PushLocale::En) => "[Sticker]",
-        (Location { .. }, PushLocale::ZhHans) => "[位置]",
-        (Location { .. }, PushLocale::En) => "[Location]",
-        (Text { .. } | Custom { .. }, _) => "",
+        (Location(_), PushLocale::ZhHans) => "[位置]",
+        (Location(_), PushLocale::En) => "[Location]",
+        (Text(_) | Custom { .. }, _) => "",
     }
 }
 
 /// C1: appends the text of one element: a text is itself, a custom element is
 /// `[desc]` or nothing when its desc is unset, the others are their placeholder.
-fn push_element_text(out: &mut String, element: &MessageElement, locale: PushLocale) {
+fn push_element_text(out: &mut String, element: ElementView<'_>, locale: PushLocale) {
     match element {
-        MessageElement::Text { text } => out.push_str(text),
-        MessageElement::Custom { desc, .. } => {
-            if let Some(desc) = non_empty(desc) {
+        ElementView::Text(text) => out.push_str(text),
+        ElementView::Custom { desc, .. } => {
+            if let Some(desc) = filled(desc) {
                 out.push('[');
                 out.push_str(desc);
                 out.push(']');
@@ -40,27 +42,32 @@ fn push_element_text(out: &mut String, element: &MessageElement, locale: PushLoc
     }
 }
 
-/// C2: the message content, the element texts joined in order with no separator.
-pub fn message_content(message: &IncomingMessage, locale: PushLocale) -> String {
+/// C2: the message content, the element texts joined in order with no
+/// separator. A message of one text element is that text, borrowed.
+pub fn message_content<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
+    let mut elements = message.elements.iter();
+    if let (1, Some(ElementView::Text(text))) = (message.elements.len(), elements.next()) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
-    for element in &message.elements {
+    for element in message.elements.iter() {
         push_element_text(&mut out, element, locale);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// F3: the sender's name in a group, if any: name card, else nickname.
-pub fn group_nickname(sender: &MessageSender) -> Option<&str> {
-    non_empty(&sender.name_card).or_else(|| non_empty(&sender.nickname))
+pub fn group_nickname<'a>(sender: &SenderView<'a>) -> Option<&'a str> {
+    filled(sender.name_card).or_else(|| filled(sender.nickname))
 }
 
 /// C4: the sender's display name in a group: name card, else nickname, else user id.
-pub fn group_display_name(sender: &MessageSender) -> &str {
-    group_nickname(sender).unwrap_or(&sender.user_id)
+pub fn group_display_name<'a>(sender: &SenderView<'a>) -> &'a str {
+    group_nickname(sender).unwrap_or(sender.user_id)
 }
 
 /// C3, C4 from an already computed message content (C2).
-fn conversation_content(message: &IncomingMessage, content: String) -> String {
+fn conversation_content<'a>(message: &MessageView<'a>, content: Cow<'a, str>) -> Cow<'a, str> {
     match message.conversation_type {
         ConversationType::Group => {
             let name = group_display_name(&message.sender);
@@ -68,7 +75,7 @@ fn conversation_content(message: &IncomingMessage, content: String) -> String {
             out.push_str(name);
             out.push_str(": ");
             out.push_str(&content);
-            out
+            Cow::Owned(out)
         }
         // C3; a system message never notifies (D2) and previews as its content.
         ConversationType::C2c | ConversationType::System => content,
@@ -77,23 +84,20 @@ fn conversation_content(message: &IncomingMessage, content: String) -> String {
 
 /// C1–C4: what the conversation list shows for a message (no description: C5
 /// belongs to the notification only).
-pub fn preview(message: &IncomingMessage, locale: PushLocale) -> String {
+pub fn preview<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
     conversation_content(message, message_content(message, locale))
 }
 
 /// C5: the sender's description, if set, which replaces the whole content.
-pub fn description(message: &IncomingMessage) -> Option<&str> {
-    message
-        .push_settings
-        .as_ref()
-        .and_then(|s| non_empty(&s.description))
+pub fn description<'a>(message: &MessageView<'a>) -> Option<&'a str> {
+    message.push_settings.and_then(|s| filled(s.description))
 }
 
 /// C1–C5: the notification content, given the message content (C2) already
 /// computed by the caller for D7.
-pub fn notification_content(message: &IncomingMessage, content: String) -> String {
+pub fn notification_content<'a>(message: &MessageView<'a>, content: Cow<'a, str>) -> Cow<'a, str> {
     match description(message) {
-        Some(description) => description.to_owned(),
+        Some(description) => Cow::Borrowed(description),
         None => conversation_content(message, content),
     }
 }
@@ -101,7 +105,7 @@ pub fn notification_content(message: &IncomingMessage, content: String) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{GroupInfo, MessagePushSettings};
+    use crate::model::{GroupInfo, IncomingMessage, MessageElement, MessagePushSettings, MessageSender};
 
     fn message(conversation_type: ConversationType, elements: Vec<MessageElement>) -> IncomingMessage {
         IncomingMessage {
@@ -149,11 +153,11 @@ mod tests {
             ],
         );
         assert_eq!(
-            message_content(&m, PushLocale::ZhHans),
+            message_content(&m.view(), PushLocale::ZhHans),
             "hi [语音][文件][图片][视频][表情][位置][红包]"
         );
         assert_eq!(
-            message_content(&m, PushLocale::En),
+            message_content(&m.view(), PushLocale::En),
             "hi [Voice][File][Image][Video][Sticker][Location][红包]"
         );
     }
@@ -164,12 +168,12 @@ mod tests {
             ConversationType::Group,
             vec![MessageElement::Text { text: "x".into() }],
         );
-        assert_eq!(preview(&m, PushLocale::ZhHans), "Alice: x");
+        assert_eq!(preview(&m.view(), PushLocale::ZhHans), "Alice: x");
         m.sender.name_card = Some("Ally".into());
-        assert_eq!(preview(&m, PushLocale::ZhHans), "Ally: x");
+        assert_eq!(preview(&m.view(), PushLocale::ZhHans), "Ally: x");
         m.sender.name_card = Some(String::new());
         m.sender.nickname = None;
-        assert_eq!(preview(&m, PushLocale::ZhHans), "alice: x");
+        assert_eq!(preview(&m.view(), PushLocale::ZhHans), "alice: x");
     }
 
     #[test]
@@ -179,8 +183,8 @@ mod tests {
             description: Some("New photo".into()),
             ..Default::default()
         });
-        let content = message_content(&m, PushLocale::ZhHans);
-        assert_eq!(notification_content(&m, content), "New photo");
-        assert_eq!(preview(&m, PushLocale::ZhHans), "Alice: [图片]");
+        let content = message_content(&m.view(), PushLocale::ZhHans);
+        assert_eq!(notification_content(&m.view(), content), "New photo");
+        assert_eq!(preview(&m.view(), PushLocale::ZhHans), "Alice: [图片]");
     }
 }

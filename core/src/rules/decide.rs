@@ -3,9 +3,11 @@
 
 use super::content;
 use crate::model::{
-    ConversationType, DoNotDisturbWindow, IncomingMessage, OfflinePushSettings, Platform, PushLocale,
-    ReceiveOption, SessionState, SuppressReason,
+    ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform, PushLocale, ReceiveOption,
+    SessionState, SuppressReason,
 };
+use crate::view::MessageView;
+use std::borrow::Cow;
 
 /// Where D5 reads one conversation's receive option: the engine answers from
 /// what it already read for the message at hand, so rendering one message in a
@@ -45,12 +47,10 @@ pub struct RenderContext<'a> {
 
 /// F1: the conversation a message belongs to: the sender for c2c, the group
 /// otherwise (empty when a group message arrives without its group).
-pub fn conversation_id(message: &IncomingMessage) -> &str {
+pub fn conversation_id<'a>(message: &MessageView<'a>) -> &'a str {
     match message.conversation_type {
-        ConversationType::C2c => &message.sender.user_id,
-        ConversationType::Group | ConversationType::System => {
-            message.group.as_ref().map_or("", |g| g.group_id.as_str())
-        }
+        ConversationType::C2c => message.sender.user_id,
+        ConversationType::Group | ConversationType::System => message.group.map_or("", |g| g.group_id),
     }
 }
 
@@ -73,7 +73,10 @@ pub fn in_dnd_window(window: &DoNotDisturbWindow, timestamp: i64) -> bool {
 
 /// D1–D7 in order. `Ok` carries the message content (C2) that D7 computed, so
 /// the render does not compute it twice.
-pub fn decide(ctx: &RenderContext<'_>, message: &IncomingMessage) -> Result<String, SuppressReason> {
+pub fn decide<'a>(
+    ctx: &RenderContext<'_>,
+    message: &MessageView<'a>,
+) -> Result<Cow<'a, str>, SuppressReason> {
     // D1
     match ctx.session {
         SessionState::LoggedIn { .. } => {}
@@ -89,7 +92,7 @@ pub fn decide(ctx: &RenderContext<'_>, message: &IncomingMessage) -> Result<Stri
         return Err(SuppressReason::DisabledByReceiver);
     }
     // D4
-    if message.push_settings.as_ref().is_some_and(|s| !s.enabled) {
+    if message.push_settings.is_some_and(|s| !s.enabled) {
         return Err(SuppressReason::DisabledBySender);
     }
     // D5

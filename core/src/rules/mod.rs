@@ -17,8 +17,8 @@ pub mod validate;
 
 /// The string if it is set and not empty: an empty string counts as unset
 /// everywhere (docs/RULES.md, "Words").
-pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.is_empty())
+pub(crate) fn filled(value: Option<&str>) -> Option<&str> {
+    value.filter(|s| !s.is_empty())
 }
 
 /// The same rule for an owned value: `Some("")` becomes `None`.

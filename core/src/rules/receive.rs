@@ -4,15 +4,15 @@
 //! in the store between [`counts_toward_badge`] and [`after_receipt`].
 
 use super::decide::conversation_id;
-use crate::model::{ConversationType, IncomingMessage, RenderOutcome, SuppressReason};
+use crate::model::{ConversationType, SuppressReason};
+use crate::view::{MessageView, OutcomeView};
 
 /// B1 read from the message alone: its badge is enabled unless its sender's iOS
 /// settings turn it off.
-pub fn badge_enabled(message: &IncomingMessage) -> bool {
+pub fn badge_enabled(message: &MessageView<'_>) -> bool {
     message
         .push_settings
-        .as_ref()
-        .and_then(|p| p.ios.as_ref())
+        .and_then(|p| p.ios)
         .is_none_or(|ios| ios.badge_enabled)
 }
 
@@ -20,15 +20,12 @@ pub fn badge_enabled(message: &IncomingMessage) -> bool {
 /// suppressed by do-not-disturb, with its badge enabled. (That a duplicate never
 /// counts is the store's part: it adds nothing for a message id it has seen.)
 pub fn counts_toward_badge<'m>(
-    outcome: &RenderOutcome,
-    message: &'m IncomingMessage,
+    outcome: &OutcomeView<'_>,
+    message: &MessageView<'m>,
 ) -> Option<(ConversationType, &'m str)> {
     let counted = matches!(
         outcome,
-        RenderOutcome::Show { .. }
-            | RenderOutcome::Suppress {
-                reason: SuppressReason::DoNotDisturb
-            }
+        OutcomeView::Show(_) | OutcomeView::Suppress(SuppressReason::DoNotDisturb)
     );
     (counted && badge_enabled(message)).then(|| (message.conversation_type, conversation_id(message)))
 }
@@ -37,24 +34,21 @@ pub fn counts_toward_badge<'m>(
 /// store found. D8 comes right after D2, so a duplicate is reported as such
 /// unless D1 or D2 applied; a notification that counted carries the badge total.
 pub fn after_receipt(
-    outcome: RenderOutcome,
+    outcome: OutcomeView<'_>,
     duplicate: bool,
     counted: bool,
     badge_total: u32,
-) -> RenderOutcome {
+) -> OutcomeView<'_> {
     match outcome {
-        RenderOutcome::Suppress {
-            reason:
-                reason @ (SuppressReason::LoggedOut
-                | SuppressReason::KickedOffline
-                | SuppressReason::SystemMessage),
-        } => RenderOutcome::Suppress { reason },
-        _ if duplicate => RenderOutcome::Suppress {
-            reason: SuppressReason::Duplicate,
-        },
-        RenderOutcome::Show { mut notification } => {
+        OutcomeView::Suppress(
+            reason @ (SuppressReason::LoggedOut
+            | SuppressReason::KickedOffline
+            | SuppressReason::SystemMessage),
+        ) => OutcomeView::Suppress(reason),
+        _ if duplicate => OutcomeView::Suppress(SuppressReason::Duplicate),
+        OutcomeView::Show(mut notification) => {
             notification.badge_count = counted.then_some(badge_total);
-            RenderOutcome::Show { notification }
+            OutcomeView::Show(notification)
         }
         suppressed => suppressed,
     }
@@ -63,6 +57,7 @@ pub fn after_receipt(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::IncomingMessage;
 
     fn message(badge_enabled: Option<bool>) -> IncomingMessage {
         serde_json::from_value(serde_json::json!({
@@ -75,21 +70,24 @@ mod tests {
         .unwrap()
     }
 
-    fn suppressed(reason: SuppressReason) -> RenderOutcome {
-        RenderOutcome::Suppress { reason }
+    fn suppressed(reason: SuppressReason) -> OutcomeView<'static> {
+        OutcomeView::Suppress(reason)
     }
 
     #[test]
     fn b2_dnd_counts_a_mute_does_not_and_b1_off_never_counts() {
         let m = message(None);
         assert_eq!(
-            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &m),
+            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &m.view()),
             Some((ConversationType::Group, "g1"))
         );
-        assert_eq!(counts_toward_badge(&suppressed(SuppressReason::Muted), &m), None);
+        assert_eq!(
+            counts_toward_badge(&suppressed(SuppressReason::Muted), &m.view()),
+            None
+        );
         let off = message(Some(false));
         assert_eq!(
-            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &off),
+            counts_toward_badge(&suppressed(SuppressReason::DoNotDisturb), &off.view()),
             None
         );
     }

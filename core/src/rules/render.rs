@@ -3,20 +3,18 @@
 
 use super::decide::{conversation_id, decide, RenderContext};
 use super::validate::{android_sound_if_valid, ios_sound_if_set};
-use super::{content, non_empty};
-use crate::model::{
-    ConversationType, IncomingMessage, OfflinePushNotification, Platform, PushSound, RenderOutcome,
-    TitleSource,
-};
+use super::{content, filled};
+use crate::model::{ConversationType, Platform, TitleSource};
+use crate::view::{MessageView, NotificationView, OutSound, OutcomeView, SoundView};
+use std::borrow::Cow;
 
 /// D1–D7, then the notification. A pure function of (state, message): the same
-/// input always gives the same output, and nothing in the message can make it fail.
-pub fn render(ctx: &RenderContext<'_>, message: &IncomingMessage) -> RenderOutcome {
+/// input always gives the same output, and nothing in the message can make it
+/// fail. What the notification repeats of the message it borrows.
+pub fn render<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> OutcomeView<'m> {
     match decide(ctx, message) {
-        Ok(message_content) => RenderOutcome::Show {
-            notification: notification(ctx, message, message_content),
-        },
-        Err(reason) => RenderOutcome::Suppress { reason },
+        Ok(message_content) => OutcomeView::Show(notification(ctx, message, message_content)),
+        Err(reason) => OutcomeView::Suppress(reason),
     }
 }
 
@@ -24,45 +22,41 @@ pub fn render(ctx: &RenderContext<'_>, message: &IncomingMessage) -> RenderOutco
 /// nickname), F4 (group name), F5 (ext), S1 (Android sound: message, then global,
 /// then default; an invalid incoming sound counts as unset), S2 (iOS sound), B1
 /// (badge, true when unset) and N1 (notify mode, normal when unset).
-fn notification(
+fn notification<'m>(
     ctx: &RenderContext<'_>,
-    message: &IncomingMessage,
-    message_content: String,
-) -> OfflinePushNotification {
-    let push = message.push_settings.as_ref();
-    let android = push.and_then(|p| p.android.as_ref());
-    let ios = push.and_then(|p| p.ios.as_ref());
+    message: &MessageView<'m>,
+    message_content: Cow<'m, str>,
+) -> NotificationView<'m> {
+    let push = message.push_settings;
+    let android = push.and_then(|p| p.android);
+    let ios = push.and_then(|p| p.ios);
     let is_group = message.conversation_type == ConversationType::Group;
-    let group_name = message.group.as_ref().and_then(|g| non_empty(&g.name));
+    let group_name = message.group.and_then(|g| filled(g.name));
 
     let (title, title_source) = title(
         ctx.platform,
         message,
-        android.and_then(|a| non_empty(&a.title)),
+        android.and_then(|a| filled(a.title)),
         group_name,
     );
-    OfflinePushNotification {
+    NotificationView {
         title,
         title_source,
         content: content::notification_content(message, message_content),
-        conversation_id: conversation_id(message).to_owned(),
+        conversation_id: conversation_id(message),
         conversation_type: message.conversation_type,
         // F2
-        sender_id: message.sender.user_id.clone(),
+        sender_id: message.sender.user_id,
         // F3
         sender_nickname: if is_group {
-            content::group_nickname(&message.sender).map(str::to_owned)
+            content::group_nickname(&message.sender)
         } else {
             None
         },
         // F4
-        group_name: if is_group {
-            group_name.map(str::to_owned)
-        } else {
-            None
-        },
+        group_name: if is_group { group_name } else { None },
         // F5
-        ext: push.and_then(|p| p.ext.clone()),
+        ext: push.and_then(|p| p.ext),
         sound: match ctx.platform {
             // S1
             Platform::Android => {
@@ -71,18 +65,19 @@ fn notification(
                 } else {
                     &ctx.settings.c2c_sound
                 };
-                android
-                    .and_then(|a| android_sound_if_valid(&a.sound))
-                    .or_else(|| android_sound_if_valid(global))
-                    .map_or(PushSound::Default, |path| PushSound::Custom {
-                        path: path.to_owned(),
-                    })
+                match android.and_then(|a| android_sound_if_valid(a.sound)) {
+                    Some(own) => OutSound::Custom(Cow::Borrowed(own)),
+                    None => android_sound_if_valid(global.as_deref()).map_or(OutSound::Default, |path| {
+                        OutSound::Custom(Cow::Owned(path.to_owned()))
+                    }),
+                }
             }
             // S2
-            Platform::Ios => ios
-                .and_then(|i| ios_sound_if_set(&i.sound))
-                .cloned()
-                .unwrap_or_default(),
+            Platform::Ios => match ios.and_then(|i| ios_sound_if_set(i.sound)) {
+                None | Some(SoundView::Default) => OutSound::Default,
+                Some(SoundView::Silent) => OutSound::Silent,
+                Some(SoundView::Custom(path)) => OutSound::Custom(Cow::Borrowed(path)),
+            },
         },
         // B1
         badge: super::receive::badge_enabled(message),
@@ -95,22 +90,20 @@ fn notification(
 
 /// T1 (c2c: the sender's user id), T2 (group: its name, else its id), T3 (on
 /// Android the message's own title wins; iOS ignores it), and which one it was.
-fn title(
+fn title<'m>(
     platform: Platform,
-    message: &IncomingMessage,
-    android_title: Option<&str>,
-    group_name: Option<&str>,
-) -> (String, TitleSource) {
+    message: &MessageView<'m>,
+    android_title: Option<&'m str>,
+    group_name: Option<&'m str>,
+) -> (&'m str, TitleSource) {
     if let (Platform::Android, Some(t)) = (platform, android_title) {
-        return (t.to_owned(), TitleSource::Message);
+        return (t, TitleSource::Message);
     }
     match message.conversation_type {
         ConversationType::Group => (
-            group_name.unwrap_or_else(|| conversation_id(message)).to_owned(),
+            group_name.unwrap_or_else(|| conversation_id(message)),
             TitleSource::Group,
         ),
-        ConversationType::C2c | ConversationType::System => {
-            (message.sender.user_id.clone(), TitleSource::Sender)
-        }
+        ConversationType::C2c | ConversationType::System => (message.sender.user_id, TitleSource::Sender),
     }
 }

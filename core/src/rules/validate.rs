@@ -2,11 +2,10 @@
 //! network data never goes through these to raise: it is read with the lenient
 //! forms (`android_sound_if_valid`) and bad values count as unset.
 
-use super::{non_empty, non_empty_owned};
+use super::{filled, non_empty_owned};
 use crate::error::Error;
-use crate::model::{
-    DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken, PushSound,
-};
+use crate::model::{DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken};
+use crate::view::SoundView;
 
 const ANDROID_RESOURCE: &str = "android.resource://";
 const SECONDS_PER_DAY: i32 = 86_400;
@@ -37,15 +36,13 @@ pub fn check_android_sound(field: &'static str, sound: Option<String>) -> Result
 }
 
 /// V2, lenient form for incoming data (docs/RULES.md, "What the public API refuses"): an invalid sound counts as unset.
-pub fn android_sound_if_valid(sound: &Option<String>) -> Option<&str> {
-    non_empty(sound).filter(|uri| is_bundled_android_sound(uri))
+pub fn android_sound_if_valid(sound: Option<&str>) -> Option<&str> {
+    filled(sound).filter(|uri| is_bundled_android_sound(uri))
 }
 
 /// An iOS sound, with a custom sound of an empty path counting as unset (docs/RULES.md, "Words").
-pub fn ios_sound_if_set(sound: &Option<PushSound>) -> Option<&PushSound> {
-    sound
-        .as_ref()
-        .filter(|s| !matches!(s, PushSound::Custom { path } if path.is_empty()))
+pub fn ios_sound_if_set(sound: Option<SoundView<'_>>) -> Option<SoundView<'_>> {
+    sound.filter(|s| !matches!(s, SoundView::Custom("")))
 }
 
 /// V2 on the receiver's global settings; returns them normalised (empty → unset).
@@ -68,7 +65,9 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
         None => None,
     };
     let ios = settings.ios.map(|mut ios| {
-        ios.sound = ios_sound_if_set(&ios.sound).cloned();
+        ios.sound = ios
+            .sound
+            .filter(|s| ios_sound_if_set(Some(SoundView::of(s))).is_some());
         ios
     });
     Ok(MessagePushSettings {
