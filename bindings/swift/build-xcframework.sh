@@ -29,11 +29,17 @@ cargo build --release -p uniffi-bindgen
 echo "==> generate Swift and the C header (library mode, uniffi.toml in effect)"
 rm -rf "$STAGE" && mkdir -p "$STAGE/headers"
 target/release/uniffi-bindgen generate "target/aarch64-apple-darwin/release/liboffline_push.a" \
-  --language swift --config uniffi.toml --no-format --out-dir "$STAGE/gen"
+  --language swift --language kotlin --config uniffi.toml --no-format --out-dir "$STAGE/gen"
+# The same checked patches as `./dev build` (they patch both languages' files).
+target/release/uniffi-bindgen patch "$STAGE/gen"
 cp "$STAGE/gen/OfflinePush.swift" "$HERE/Sources/OfflinePush/"
-cp "$STAGE/gen/OfflinePushFFI.h" "$STAGE/headers/"
-# The framework's module map must be named module.modulemap.
-cp "$STAGE/gen/OfflinePushFFI.modulemap" "$STAGE/headers/module.modulemap"
+cp "$STAGE/gen/OfflinePushFFI.h" "$HERE/Sources/OfflinePushFFI/OfflinePushFast.h" "$STAGE/headers/"
+# The framework's module map must be named module.modulemap; the fast path's
+# hand-written header goes in it beside the generated one.
+sed 's|^\( *\)header "OfflinePushFFI.h"|&\n\1header "OfflinePushFast.h"|' \
+  "$STAGE/gen/OfflinePushFFI.modulemap" >"$STAGE/headers/module.modulemap"
+grep -q 'header "OfflinePushFast.h"' "$STAGE/headers/module.modulemap" ||
+  { echo "build-xcframework.sh: the generated module map has no header line to extend" >&2; exit 1; }
 
 echo "==> fat libraries for the simulator and macOS"
 lib() { echo "target/$1/release/liboffline_push.a"; }

@@ -2,14 +2,17 @@
 //! `renderBatch`, `receive`, `preview`, `previewBatch`) as JNI entry points, for
 //! the JVM and Android, beside UniFFI's JNA path (BENCHMARKS.md, "The crossing").
 //!
-//! What crosses is what UniFFI's own path carries, in UniFFI's own byte format:
-//! the Kotlin side writes the argument with the generated `FfiConverter`s into a
-//! byte array its thread reuses, this side reads it with UniFFI's `Lift`, calls
-//! the same exported method the JNA path calls, and writes the answer with
-//! UniFFI's `Lower` back into the same array, which Kotlin reads with the
-//! generated converters. Only the transport differs: one JNI call with an array
-//! and primitives (no JNA `Structure`, no `Memory`, no handle clone, no
-//! `RustBuffer` to allocate and free), so every test and vector that runs
+//! What crosses is UniFFI's own byte format (`wire.rs`): the Kotlin side
+//! writes the argument with the generated `FfiConverter`s into a byte array its
+//! thread reuses, this side reads the message out of a copy of those bytes
+//! without copying its strings again, calls the engine as the exported method
+//! does, and writes the answer back into the same array, which Kotlin reads
+//! with the generated converters. A string of the answer that is one of the
+//! message's own (the title, the ids, the names) is written as a reference to
+//! where Kotlin wrote it; Kotlin recorded which `String` it wrote there and
+//! returns that same object (`UniffiFastPath` in FastPath.kt). One JNI call with
+//! an array and primitives: no JNA `Structure`, no `Memory`, no handle clone,
+//! no `RustBuffer` to allocate and free, and every test and vector that runs
 //! through `render` in Kotlin runs through this.
 //!
 //! The array is held only while bytes are copied (`GetPrimitiveArrayCritical`,
@@ -24,94 +27,21 @@
 //! a per-thread slot until `takeStash` copies it into an array that large, so a
 //! call that changes state (`receive`) never runs twice.
 
-use crate::error::OfflinePushError;
-use crate::manager::OfflinePushManager;
-use crate::model::IncomingMessage;
-use crate::UniFfiTag;
+use crate::calls::{ops, run, Op, PANIC};
 use jni_sys::{jbyteArray, jint, jlong, jobject, JNIEnv, JNI_ABORT};
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
-use uniffi::{Handle, HandleAlloc, Lift, Lower};
 
-/// The call returned; its value is in the array.
-pub const OK: i64 = 0;
-/// The call threw an `OfflinePushError`; it is in the array.
-pub const ERROR: i64 = 1;
-/// A bug (a panic, or bytes that do not decode); the message is in the array.
-pub const PANIC: i64 = 2;
 /// The answer needs a larger array; `takeStash` hands it over.
 pub const TOO_BIG: i64 = 3;
 
 thread_local! {
+    /// A copy of the caller's bytes, reused by every call on this thread.
+    static IN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The encoded answer, reused by every call on this thread.
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// An answer too large for the caller's array, until `takeStash`: its code, then its bytes.
     static STASH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Calls `f` on the manager of `handle` with the argument (or passes on why
-/// there is none), writes its value, its error or a panic's message into `out`,
-/// and says which.
-fn run<A, R>(
-    handle: i64,
-    argument: Result<A, String>,
-    out: &mut Vec<u8>,
-    f: impl FnOnce(&OfflinePushManager, A) -> Result<R, OfflinePushError>,
-) -> i64
-where
-    R: Lower<UniFfiTag>,
-{
-    let outcome = argument.and_then(|argument| {
-        catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: a handle UniFFI made for this manager, alive for the call.
-            let manager: Arc<OfflinePushManager> = unsafe {
-                <OfflinePushManager as HandleAlloc<UniFfiTag>>::get_arc(Handle::from_raw_unchecked(
-                    handle as u64,
-                ))
-            };
-            f(&manager, argument)
-        }))
-        .map_err(|panic| {
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "Rust panic".to_string())
-        })
-    });
-    out.clear();
-    match outcome {
-        Ok(Ok(value)) => {
-            R::write(value, out);
-            OK
-        }
-        Ok(Err(error)) => {
-            <OfflinePushError as Lower<UniFfiTag>>::write(error, out);
-            ERROR
-        }
-        Err(message) => {
-            <String as Lower<UniFfiTag>>::write(message, out);
-            PANIC
-        }
-    }
-}
-
-fn read_argument<A: Lift<UniFfiTag>>(bytes: &[u8]) -> Result<A, String> {
-    catch_unwind(|| {
-        let mut rest = bytes;
-        let argument =
-            A::try_read(&mut rest).map_err(|e| format!("fast path: the argument does not decode: {e}"))?;
-        if rest.is_empty() {
-            Ok(argument)
-        } else {
-            Err(format!(
-                "fast path: the argument does not decode: {} bytes left over",
-                rest.len()
-            ))
-        }
-    })
-    .unwrap_or_else(|_| Err("fast path: the argument does not decode".to_string()))
 }
 
 /// Runs `f` on the array's bytes, held for no longer than that (no JNI call
@@ -139,34 +69,30 @@ unsafe fn with_bytes<T>(
 
 /// One entry point: the argument out of the array, the call, the answer into it
 /// (or into the stash).
-fn call<A, R>(
-    env: *mut JNIEnv,
-    handle: jlong,
-    array: jbyteArray,
-    length: jint,
-    f: impl FnOnce(&OfflinePushManager, A) -> Result<R, OfflinePushError>,
-) -> jlong
-where
-    A: Lift<UniFfiTag>,
-    R: Lower<UniFfiTag>,
-{
+fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, length: jint, op: Op) -> jlong {
     if env.is_null() || array.is_null() || handle == 0 || length < 0 {
         return PANIC << 32;
     }
+    // No borrow of IN or OUT is held during the call: a listener that `receive`
+    // tells may call the fast path again on this thread.
+    let mut input = IN.take();
+    input.clear();
     // SAFETY: the JVM passes this thread's environment and a live byte[].
-    let argument = unsafe {
+    let copied = unsafe {
         with_bytes(env, array, false, |bytes| match bytes.get(..length as usize) {
-            Some(input) => read_argument::<A>(input),
+            Some(argument) => {
+                input.extend_from_slice(argument);
+                Ok(())
+            }
             None => Err("fast path: the argument is longer than its array".to_string()),
         })
     }
     .unwrap_or_else(|| Err("fast path: the array could not be read".to_string()));
-    // No borrow of OUT is held during the call: a listener that `receive` tells
-    // may call the fast path again on this thread.
     let mut out = OUT.take();
-    let code = run(handle, argument, &mut out, f);
+    let code = run(handle, copied.map(|()| &input[..]), &mut out, op);
     let answer = hand_over(env, array, &out, code);
     OUT.set(out);
+    IN.set(input);
     answer
 }
 
@@ -217,34 +143,34 @@ pub extern "system" fn Java_org_offlinepush_UniffiFastPath_takeStash(
 }
 
 macro_rules! entry_point {
-    ($(#[$doc:meta])* $name:ident, |$m:ident, $arg:ident: $ty:ty| $body:expr) => {
+    ($(#[$doc:meta])* $name:ident, $op:path) => {
         $(#[$doc])*
         #[no_mangle]
         pub extern "system" fn $name(env: *mut JNIEnv, _this: jobject, handle: jlong, array: jbyteArray, length: jint) -> jlong {
-            call(env, handle, array, length, |$m: &OfflinePushManager, $arg: $ty| $body)
+            call(env, handle, array, length, $op)
         }
     };
 }
 
 entry_point!(
     /// `OfflinePushManager::render`.
-    Java_org_offlinepush_UniffiFastPath_render, |m, message: IncomingMessage| m.render(message)
+    Java_org_offlinepush_UniffiFastPath_render, ops::render
 );
 entry_point!(
     /// `OfflinePushManager::render_batch`.
-    Java_org_offlinepush_UniffiFastPath_renderBatch, |m, messages: Vec<IncomingMessage>| m.render_batch(messages)
+    Java_org_offlinepush_UniffiFastPath_renderBatch, ops::render_batch
 );
 entry_point!(
     /// `OfflinePushManager::receive`.
-    Java_org_offlinepush_UniffiFastPath_receive, |m, message: IncomingMessage| m.receive(message)
+    Java_org_offlinepush_UniffiFastPath_receive, ops::receive
 );
 entry_point!(
     /// `OfflinePushManager::preview`.
-    Java_org_offlinepush_UniffiFastPath_preview, |m, message: IncomingMessage| m.preview(message)
+    Java_org_offlinepush_UniffiFastPath_preview, ops::preview
 );
 entry_point!(
     /// `OfflinePushManager::preview_batch`.
-    Java_org_offlinepush_UniffiFastPath_previewBatch, |m, messages: Vec<IncomingMessage>| m.preview_batch(messages)
+    Java_org_offlinepush_UniffiFastPath_previewBatch, ops::preview_batch
 );
 
 /// A call that does nothing, for the benchmark's floor of a JNI crossing.
@@ -255,146 +181,4 @@ pub extern "system" fn Java_org_offlinepush_UniffiFastPath_nothing(
     handle: jlong,
 ) -> jlong {
     handle
-}
-
-#[cfg(test)]
-mod tests {
-    //! The core of every entry point (`read_argument`, `run`), without a JVM; the JNI
-    //! shims run under every Kotlin test and vector (bindings/kotlin, tests/kotlin).
-    use super::*;
-    use crate::model::{
-        ConversationType, MessageElement, MessageSender, OfflinePushConfig, Platform, RenderOutcome,
-    };
-
-    /// The whole call on bytes, as `call` does it between its two copies.
-    fn call_on_bytes<A, R>(
-        handle: i64,
-        input: &[u8],
-        out: &mut Vec<u8>,
-        f: impl FnOnce(&OfflinePushManager, A) -> Result<R, OfflinePushError>,
-    ) -> i64
-    where
-        A: Lift<UniFfiTag>,
-        R: Lower<UniFfiTag>,
-    {
-        run(handle, read_argument::<A>(input), out, f)
-    }
-
-    fn manager(store_directory: Option<String>) -> (Arc<OfflinePushManager>, i64) {
-        let manager = OfflinePushManager::new(OfflinePushConfig {
-            platform: Platform::Android,
-            store_directory,
-        })
-        .unwrap();
-        let handle = <OfflinePushManager as HandleAlloc<UniFfiTag>>::new_handle(manager.clone());
-        (manager, handle.as_raw() as i64)
-    }
-
-    fn message(text: &str) -> IncomingMessage {
-        IncomingMessage {
-            message_id: Some("m1".into()),
-            conversation_type: ConversationType::C2c,
-            sender: MessageSender {
-                user_id: "alice".into(),
-                nickname: None,
-                name_card: None,
-            },
-            group: None,
-            elements: vec![MessageElement::Text { text: text.into() }],
-            push_settings: None,
-            timestamp: 1,
-        }
-    }
-
-    fn bytes<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        T::write(value, &mut bytes);
-        bytes
-    }
-
-    fn render(handle: i64, input: &[u8], out: &mut Vec<u8>) -> i64 {
-        call_on_bytes(handle, input, out, |m, message: IncomingMessage| {
-            m.render(message)
-        })
-    }
-
-    #[test]
-    fn render_answers_what_the_exported_method_answers_t1_c2() {
-        let (manager, handle) = manager(None);
-        manager.login("bob".into()).unwrap();
-        let mut out = Vec::new();
-        assert_eq!(render(handle, &bytes(message("hi")), &mut out), OK);
-        let mut answer = &out[..];
-        let outcome = <RenderOutcome as Lift<UniFfiTag>>::try_read(&mut answer).unwrap();
-        assert!(answer.is_empty());
-        assert_eq!(outcome, manager.render(message("hi")).unwrap());
-    }
-
-    #[test]
-    fn an_error_crosses_as_the_error_uniffi_writes() {
-        // A store that is gone while suspended: the next call opens it again and fails.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store");
-        let (manager, handle) = manager(Some(path.display().to_string()));
-        manager.login("bob".into()).unwrap();
-        manager.suspend().unwrap();
-        std::fs::remove_dir_all(&path).unwrap();
-        std::fs::write(&path, b"not a directory").unwrap();
-        let expected = manager.render(message("hi")).unwrap_err();
-        assert!(matches!(expected, OfflinePushError::Storage(_)), "{expected:?}");
-        let mut out = Vec::new();
-        assert_eq!(render(handle, &bytes(message("hi")), &mut out), ERROR);
-        assert_eq!(
-            out,
-            bytes(expected),
-            "a flat error: its variant's number and its message"
-        );
-    }
-
-    #[test]
-    fn bytes_that_do_not_decode_are_a_panic_message_not_a_crash() {
-        let (manager, handle) = manager(None);
-        manager.login("bob".into()).unwrap();
-        let mut good = bytes(message("hi"));
-        let mut out = Vec::new();
-        let cut = good[..5].to_vec();
-        good.extend_from_slice(&[0, 0]);
-        for input in [&cut[..], &good[..], &[0xff; 64][..]] {
-            assert_eq!(render(handle, input, &mut out), PANIC);
-            let mut answer = &out[..];
-            let text = <String as Lift<UniFfiTag>>::try_read(&mut answer).unwrap();
-            assert!(
-                text.starts_with("fast path: the argument does not decode"),
-                "{text}"
-            );
-        }
-        let refused = run::<(), RenderOutcome>(
-            handle,
-            Err("the array could not be read".into()),
-            &mut out,
-            |_, ()| unreachable!(),
-        );
-        assert_eq!(refused, PANIC);
-        assert_eq!(
-            <String as Lift<UniFfiTag>>::try_read(&mut &out[..]).unwrap(),
-            "the array could not be read"
-        );
-    }
-
-    #[test]
-    fn a_panic_in_the_call_is_a_message_r1() {
-        let (_, handle) = manager(None);
-        let mut out = Vec::new();
-        let code = call_on_bytes(
-            handle,
-            &bytes(message("hi")),
-            &mut out,
-            |_, _: IncomingMessage| -> Result<String, _> { panic!("a bug") },
-        );
-        assert_eq!(code, PANIC);
-        assert_eq!(
-            <String as Lift<UniFfiTag>>::try_read(&mut &out[..]).unwrap(),
-            "a bug"
-        );
-    }
 }

@@ -12,6 +12,7 @@
 //! - [`vendor`]: the push vendors' payloads, pure (a server uses them without the FFI).
 
 pub mod backend;
+mod calls;
 pub mod clock;
 mod engine;
 pub mod error;
@@ -24,8 +25,10 @@ pub mod manager;
 pub mod model;
 pub mod rules;
 pub mod store;
+mod swift_path;
 pub mod vendor;
 pub mod view;
+mod wire;
 
 pub use backend::{PushBackend, PushBackendError, SyncPolicy};
 pub use error::OfflinePushError;

@@ -29,7 +29,7 @@ use std::sync::Arc;
 /// threads; every method returns quickly.
 #[derive(Debug, uniffi::Object)]
 pub struct OfflinePushManager {
-    engine: Engine,
+    pub(crate) engine: Engine,
 }
 
 #[uniffi::export(async_runtime = "tokio")]

@@ -113,7 +113,11 @@ const SWIFT_READ_STRING: (&str, &str) = (
     }",
     "    public static func read(from buf: inout UniffiReader) throws -> String {
         let len: Int32 = try readInt(&buf)
-        // Patched (bindings/uniffi-bindgen): decoded in place, with Swift's UTF-8 decoder.
+        // Patched (bindings/uniffi-bindgen): decoded in place, with Swift's UTF-8 decoder;
+        // a negative length names a string of the fast call's argument (core/src/wire.rs).
+        if len < 0 {
+            return try uniffiArgumentString(buf.argument, at: -(Int(len) + 1))
+        }
         let count = Int(len)
         guard count >= 0, buf.bytes.count - buf.offset >= count else {
             throw UniffiInternalError.bufferOverflow
@@ -143,6 +147,8 @@ const SWIFT_CREATE_READER: (&str, &str) = (
 public struct UniffiReader {
     fileprivate let bytes: UnsafeRawBufferPointer
     fileprivate var offset: Int
+    /// The argument of a fast call, whose strings the answer may name (core/src/wire.rs).
+    fileprivate var argument = UnsafeRawBufferPointer(start: nil, count: 0)
 }",
 );
 
@@ -295,6 +301,162 @@ const KOTLIN_BORROWED_HANDLE: (&str, &str) = (
 ",
 );
 
+/// Swift: the fast path of the hot calls (core/src/swift_path.rs), put in
+/// before `rustCallWithError`: one C call with the object's handle (not a clone:
+/// the object is kept alive across the call) and the argument's bytes where the
+/// writer has them; the answer is read where the core left it.
+const SWIFT_FAST_CALL: (&str, &str) = (
+    "private func rustCallWithError<T, E: Swift.Error>(",
+    "// Patched in (bindings/uniffi-bindgen): the fast path of the hot calls of
+// `OfflinePushManager` (core/src/swift_path.rs).
+fileprivate func uniffiFastCall<A: FfiConverter, R: FfiConverter>(
+    _ op: Int32, _ owner: AnyObject, _ handle: UInt64, _ argument: A.SwiftType, _ input: A.Type, _ output: R.Type
+) throws -> R.SwiftType {
+    var writer = createWriter()
+    A.write(argument, into: &writer)
+    guard writer.count <= Int(Int32.max) else {
+        throw UniffiInternalError.rustPanic(\"fast path: the argument needs \\(writer.count) bytes\")
+    }
+    return try withExtendedLifetime(owner) {
+        try writer.withUnsafeBytes { argumentBytes in
+            var answer: UnsafePointer<UInt8>? = nil
+            var length: Int32 = 0
+            let code = offline_push_fast_call(
+                op, handle, argumentBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                Int32(argumentBytes.count), &answer, &length)
+            // Valid until this thread's next fast call: read now.
+            var reader = UniffiReader(
+                bytes: UnsafeRawBufferPointer(start: answer, count: Int(length)), offset: 0, argument: argumentBytes)
+            switch code {
+            case 0:
+                let value = try R.read(from: &reader)
+                guard reader.offset == reader.bytes.count else { throw UniffiInternalError.incompleteData }
+                return value
+            case 1:
+                throw try FfiConverterTypeOfflinePushError.read(from: &reader)
+            default:
+                throw UniffiInternalError.rustPanic(
+                    reader.bytes.isEmpty ? \"Rust panic\" : try FfiConverterString.read(from: &reader))
+            }
+        }
+    }
+}
+
+/// The string the fast call's argument has at `start` (after its 4-byte length).
+fileprivate func uniffiArgumentString(_ argument: UnsafeRawBufferPointer, at start: Int) throws -> String {
+    guard start >= 4, start <= argument.count else { throw UniffiInternalError.bufferOverflow }
+    let count = Int(Int32(bigEndian: argument.loadUnaligned(fromByteOffset: start - 4, as: Int32.self)))
+    guard count > 0, argument.count - start >= count else { throw UniffiInternalError.bufferOverflow }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: argument[start..<start + count]), as: UTF8.self)
+}
+
+private func rustCallWithError<T, E: Swift.Error>(",
+);
+
+type SwiftFastMethod = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+);
+
+/// The hot methods of `OfflinePushManager` in Swift: (Swift signature, how the
+/// generated code lifts the answer, FFI name, how it lowers the argument,
+/// argument, argument converter, answer converter, op of swift_path.rs).
+const SWIFT_FAST_METHODS: [SwiftFastMethod; 5] = [
+    (
+        "render(message: IncomingMessage)throws  -> RenderOutcome",
+        "FfiConverterTypeRenderOutcome_lift",
+        "render",
+        "FfiConverterTypeIncomingMessage_lower",
+        "message",
+        "FfiConverterTypeIncomingMessage",
+        "FfiConverterTypeRenderOutcome",
+        0,
+    ),
+    (
+        "renderBatch(messages: [IncomingMessage])throws  -> [RenderOutcome]",
+        "FfiConverterSequenceTypeRenderOutcome.lift",
+        "render_batch",
+        "FfiConverterSequenceTypeIncomingMessage.lower",
+        "messages",
+        "FfiConverterSequenceTypeIncomingMessage",
+        "FfiConverterSequenceTypeRenderOutcome",
+        1,
+    ),
+    (
+        "receive(message: IncomingMessage)throws  -> RenderOutcome",
+        "FfiConverterTypeRenderOutcome_lift",
+        "receive",
+        "FfiConverterTypeIncomingMessage_lower",
+        "message",
+        "FfiConverterTypeIncomingMessage",
+        "FfiConverterTypeRenderOutcome",
+        2,
+    ),
+    (
+        "preview(message: IncomingMessage)throws  -> String",
+        "FfiConverterString.lift",
+        "preview",
+        "FfiConverterTypeIncomingMessage_lower",
+        "message",
+        "FfiConverterTypeIncomingMessage",
+        "FfiConverterString",
+        3,
+    ),
+    (
+        "previewBatch(messages: [IncomingMessage])throws  -> [String]",
+        "FfiConverterSequenceString.lift",
+        "preview_batch",
+        "FfiConverterSequenceTypeIncomingMessage.lower",
+        "messages",
+        "FfiConverterSequenceTypeIncomingMessage",
+        "FfiConverterSequenceString",
+        4,
+    ),
+];
+
+#[allow(clippy::type_complexity)]
+fn swift_fast_method(
+    (signature, lift, ffi, lower, argument, input, output, op): (
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        i32,
+    ),
+) -> Patch {
+    let original = format!(
+        "open func {signature}  {{
+    return try  {lift}(try rustCallWithError(FfiConverterTypeOfflinePushError_lift) {{
+        uniffiCallStatus in
+    uniffi_offline_push_fn_method_offlinepushmanager_{ffi}(
+            self.uniffiCloneHandle(),
+        {lower}({argument}),uniffiCallStatus
+    )
+}})
+}}"
+    );
+    let replacement = format!(
+        "open func {signature}  {{
+    // Patched (bindings/uniffi-bindgen): the fast path (core/src/swift_path.rs).
+    return try uniffiFastCall({op}, self, self.handle, {argument}, {input}.self, {output}.self)
+}}"
+    );
+    Patch::once(
+        SWIFT,
+        &format!("Swift {ffi}: the fast path"),
+        (&original, &replacement),
+    )
+}
+
 /// The hot methods of `OfflinePushManager`, routed through the fast path:
 /// (Kotlin name, FFI name, argument, argument converter, result converter, op).
 const KOTLIN_FAST_METHODS: [(&str, &str, &str, &str, &str, &str); 5] = [
@@ -436,6 +598,8 @@ fn patches() -> Vec<Patch> {
             KOTLIN_BORROWED_HANDLE,
         ),
     ];
+    all.push(Patch::once(SWIFT, "Swift: the fast call", SWIFT_FAST_CALL));
+    all.extend(SWIFT_FAST_METHODS.into_iter().map(swift_fast_method));
     all.extend(KOTLIN_FAST_METHODS.into_iter().map(kotlin_fast_method));
     all
 }
@@ -509,6 +673,10 @@ mod tests {
         assert!(
             !kotlin.contains("UniffiRustCallStatus()")
                 && !kotlin.contains("uniffi_out_err: UniffiRustCallStatus")
+        );
+        assert_eq!(
+            swift.matches("return try uniffiFastCall(").count(),
+            SWIFT_FAST_METHODS.len()
         );
         assert_eq!(
             kotlin.matches("UniffiFastPath.call(").count(),

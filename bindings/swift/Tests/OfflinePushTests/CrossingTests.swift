@@ -67,6 +67,47 @@ final class CrossingTests: XCTestCase {
         XCTAssertEqual(try other.badgeTotal(), 0)
     }
 
+    func testWhatTheAnswerRepeatsOfTheMessageComesBackWhole_T2_T3_C2_C5_F1_F2_F3_F4_S2() throws {
+        // The fast path sends these as references to the argument (core/src/wire.rs).
+        let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android, storeDirectory: directory))
+        try manager.login(userId: "bob")
+        let long = String(repeating: "名", count: 3_000)
+        let group = IncomingMessage(
+            messageId: "m1", conversationType: .group,
+            sender: MessageSender(userId: "alice", nickname: "Alice", nameCard: long),
+            group: GroupInfo(groupId: "g7", name: "Hike 🥾"), elements: [.text(text: "hi")], timestamp: 1
+        )
+        let titled = IncomingMessage(
+            messageId: "m2", conversationType: .c2c, sender: MessageSender(userId: "alice"),
+            elements: [.text(text: "just text")],
+            pushSettings: MessagePushSettings(
+                description: "New photo",
+                android: AndroidPushSettings(title: "Mum", sound: "android.resource://com.example/raw/ding")
+            ),
+            timestamp: 2
+        )
+        let c2c = IncomingMessage(
+            messageId: "m3", conversationType: .c2c, sender: MessageSender(userId: "bea"),
+            elements: [.text(text: "just text")], timestamp: 3
+        )
+        let answers = try manager.renderBatch(messages: [group, titled, c2c]).map { outcome -> OfflinePushNotification? in
+            if case .show(let n) = outcome { return n } else { return nil }
+        }
+        guard let g = answers[0], let t = answers[1], let c = answers[2],
+              case .show(let single) = try manager.render(message: group) else {
+            return XCTFail("all shown")
+        }
+        for n in [g, single] {
+            XCTAssertEqual([n.title, n.conversationId, n.senderId, n.senderNickname, n.groupName],
+                           ["Hike 🥾", "g7", "alice", long, "Hike 🥾"])
+            XCTAssertEqual(n.content, long + ": hi", "C4: a new string")
+        }
+        XCTAssertEqual([t.title, t.content, t.senderId], ["Mum", "New photo", "alice"])
+        XCTAssertEqual(t.sound, .custom(path: "android.resource://com.example/raw/ding"))
+        XCTAssertEqual([c.title, c.content], ["bea", "just text"], "C2 of one text is that text")
+        XCTAssertEqual(try manager.preview(message: c2c), "just text")
+    }
+
     private final class ReentrantListener: OfflinePushListener, @unchecked Sendable {
         weak var manager: OfflinePushManager?
         private let lock = NSLock()
@@ -105,6 +146,8 @@ final class CrossingTests: XCTestCase {
             return XCTFail("shown")
         }
         XCTAssertEqual(n.badgeCount, 1)
+        // The outer answer names the outer message's strings, not the nested one's.
+        XCTAssertEqual([n.title, n.content, n.conversationId, n.senderId], ["alice", "hi", "alice", "alice"])
         XCTAssertEqual(try manager.receive(message: message("m1")), .suppress(reason: .duplicate))
         XCTAssertEqual(listener.told, ["preview nested", "badge 1", "error invalid_sound", "suppressed duplicate"])
     }

@@ -16,8 +16,14 @@ import java.nio.ByteBuffer
  * thread reuses, crosses in one JNI call with the array and primitives, and the
  * answer (the value, the `OfflinePushException`, or a panic's message) is read
  * back from the same array with the generated converters. Same bytes, same
- * Rust method, same errors as UniFFI's JNA path; no JNA `Structure`, `Memory` or
+ * rules, same errors as UniFFI's JNA path; no JNA `Structure`, `Memory` or
  * `RustBuffer` per call, and the manager's handle is borrowed, not cloned.
+ *
+ * A string the answer repeats from the argument (a title that is the group's
+ * name, the sender's id) does not cross back: while the argument is written,
+ * the buffer records which `String` went where ([Buffer.record]), and the answer
+ * names that place instead (a negative length, core/src/wire.rs), so the reader
+ * returns the same object ([Buffer.recorded]).
  *
  * @suppress Public only as the generated converters are: not for apps to call.
  */
@@ -63,63 +69,147 @@ object UniffiFastPath {
         val array = ByteArray(capacity)
         val bytes: ByteBuffer = ByteBuffer.wrap(array) // big-endian, as UniFFI writes
         val capacity: Int get() = array.size
+
+        /** A call is using this buffer (writing, waiting for, or reading its answer). */
+        var busy = false
+
+        /** Where each string of the argument starts, ascending, and the string. */
+        private var positions = IntArray(16)
+        private var strings = arrayOfNulls<String>(16)
+        private var count = 0
+
+        fun record(position: Int, value: String) {
+            if (count == positions.size) {
+                positions = positions.copyOf(count * 2)
+                strings = strings.copyOf(count * 2)
+            }
+            positions[count] = position
+            strings[count] = value
+            count++
+        }
+
+        /** The string the argument had at [position]. */
+        fun recorded(position: Int): String {
+            var low = 0
+            var high = count - 1
+            while (low <= high) {
+                val middle = (low + high) ushr 1
+                val at = positions[middle]
+                when {
+                    at < position -> low = middle + 1
+                    at > position -> high = middle - 1
+                    else -> return strings[middle]!!
+                }
+            }
+            throw InternalException("fast path: the answer names a string the argument does not have, at $position")
+        }
+
+        /** Takes over [other]'s record (a larger buffer for the same call's answer). */
+        fun adopt(other: Buffer) {
+            positions = other.positions
+            strings = other.strings
+            count = other.count
+            other.positions = IntArray(16)
+            other.strings = arrayOfNulls(16)
+            other.count = 0
+        }
+
+        /** Drops the strings (the buffer outlives the call; its strings need not). */
+        fun forget() {
+            strings.fill(null, 0, count)
+            count = 0
+        }
     }
 
     private val buffers = ThreadLocal.withInitial { Buffer(INITIAL) }
+
+    /** Called by [UniffiUtf8.write] for a string about to be written at [position] of a heap buffer. */
+    internal fun record(buf: ByteBuffer, position: Int, value: String) {
+        val buffer = buffers.get()
+        if (buffer.busy && buffer.bytes === buf) buffer.record(position, value)
+    }
+
+    /** Called by [UniffiUtf8.read] for a string the answer names by its [position] in the argument. */
+    internal fun recorded(buf: ByteBuffer, position: Int): String {
+        val buffer = buffers.get()
+        if (buffer.bytes !== buf) throw InternalException("fast path: a string reference outside an answer")
+        return buffer.recorded(position)
+    }
 
     /**
      * Calls the entry point [op] on the manager's borrowed [handle] with
      * [argument], written by [input]; reads the answer with [output].
      */
     internal fun <A, R> call(op: Int, handle: Long, argument: A, input: FfiConverter<A, *>, output: FfiConverter<R, *>): R {
-        fun writeInto(buffer: Buffer): Int {
-            buffer.bytes.clear()
-            input.write(argument, buffer.bytes)
-            return buffer.bytes.position()
+        val kept = buffers.get()
+        // A call made while another one runs on this thread (a listener that
+        // `receive` tells) gets a buffer of its own: the outer answer names the
+        // strings the outer buffer recorded.
+        val nested = kept.busy
+        var buffer = if (nested) Buffer(INITIAL) else kept
+        fun use(next: Buffer) {
+            if (next !== buffer) {
+                buffer.busy = false
+                buffer.forget()
+            }
+            next.busy = true
+            buffers.set(next)
+            buffer = next
         }
-        var buffer = buffers.get()
-        val length = try {
-            writeInto(buffer)
-        } catch (tooSmall: BufferOverflowException) {
-            val needed = input.allocationSize(argument)
-            if (needed > Int.MAX_VALUE.toULong()) throw InternalException("fast path: the argument needs $needed bytes")
-            buffer = grow(needed.toInt())
-            writeInto(buffer)
+        fun writeInto(next: Buffer): Int {
+            use(next)
+            next.forget()
+            next.bytes.clear()
+            input.write(argument, next.bytes)
+            return next.bytes.position()
         }
-        var answer = when (op) {
-            RENDER -> render(handle, buffer.array, length)
-            RENDER_BATCH -> renderBatch(handle, buffer.array, length)
-            RECEIVE -> receive(handle, buffer.array, length)
-            PREVIEW -> preview(handle, buffer.array, length)
-            PREVIEW_BATCH -> previewBatch(handle, buffer.array, length)
-            else -> throw InternalException("fast path: no call $op")
+        try {
+            val length = try {
+                writeInto(buffer)
+            } catch (tooSmall: BufferOverflowException) {
+                val needed = input.allocationSize(argument)
+                if (needed > Int.MAX_VALUE.toULong()) throw InternalException("fast path: the argument needs $needed bytes")
+                writeInto(larger(buffer, needed.toInt()))
+            }
+            var answer = when (op) {
+                RENDER -> render(handle, buffer.array, length)
+                RENDER_BATCH -> renderBatch(handle, buffer.array, length)
+                RECEIVE -> receive(handle, buffer.array, length)
+                PREVIEW -> preview(handle, buffer.array, length)
+                PREVIEW_BATCH -> previewBatch(handle, buffer.array, length)
+                else -> throw InternalException("fast path: no call $op")
+            }
+            if (answer ushr 32 == TOO_BIG) {
+                use(larger(buffer, (answer and 0xffff_ffffL).toInt()).also { it.adopt(buffer) })
+                answer = takeStash(buffer.array)
+            }
+            val bytes = buffer.bytes
+            bytes.clear()
+            bytes.limit((answer and 0xffff_ffffL).toInt())
+            val value = when (answer ushr 32) {
+                OK -> output.read(bytes)
+                ERROR -> throw FfiConverterTypeOfflinePushError.read(bytes)
+                PANIC -> throw InternalException(if (bytes.hasRemaining()) FfiConverterString.read(bytes) else "Rust panic")
+                else -> throw InternalException("fast path: unknown answer ${answer ushr 32}")
+            }
+            if (bytes.hasRemaining()) throw InternalException("fast path: ${bytes.remaining()} bytes left after the answer")
+            return value
+        } finally {
+            buffer.busy = false
+            buffer.forget()
+            // The thread keeps its own buffer: not a nested call's, and not one
+            // grown beyond KEEP_AT_MOST, whatever the answer was.
+            buffers.set(if (nested || buffer.capacity > KEEP_AT_MOST) kept else buffer)
         }
-        if (answer ushr 32 == TOO_BIG) {
-            buffer = grow((answer and 0xffff_ffffL).toInt())
-            answer = takeStash(buffer.array)
-        }
-        // A buffer grown for a large call is not kept, whatever the answer was.
-        if (buffer.capacity > KEEP_AT_MOST) buffers.set(Buffer(INITIAL))
-        val bytes = buffer.bytes
-        bytes.clear()
-        bytes.limit((answer and 0xffff_ffffL).toInt())
-        val value = when (answer ushr 32) {
-            OK -> output.read(bytes)
-            ERROR -> throw FfiConverterTypeOfflinePushError.read(bytes)
-            PANIC -> throw InternalException(if (bytes.hasRemaining()) FfiConverterString.read(bytes) else "Rust panic")
-            else -> throw InternalException("fast path: unknown answer ${answer ushr 32}")
-        }
-        if (bytes.hasRemaining()) throw InternalException("fast path: ${bytes.remaining()} bytes left after the answer")
-        return value
     }
 
-    private fun grow(needed: Int): Buffer {
-        var capacity = buffers.get().capacity
+    /** A buffer of at least [needed] bytes, doubling from [from]'s size. */
+    private fun larger(from: Buffer, needed: Int): Buffer {
+        var capacity = from.capacity
         while (capacity < needed) capacity = if (capacity > Int.MAX_VALUE / 2) Int.MAX_VALUE else capacity * 2
-        return Buffer(capacity).also { buffers.set(it) }
+        return Buffer(capacity)
     }
 }
-
 /**
  * A UniFFI call status in native memory that a thread allocates once and reuses
  * (the checked patch of `uniffiRustCallWithError`, bindings/uniffi-bindgen):
@@ -186,15 +276,20 @@ internal object UniffiCallStatusSlots {
  * checked first, and a lone one is refused as the generated encoder refused it.
  */
 internal object UniffiUtf8 {
-    /** Reads a string from a heap buffer in place (the patched `FfiConverterString.read`). */
+    /**
+     * Reads a string from a heap buffer in place (the patched `FfiConverterString.read`),
+     * or, for a negative length, the argument's own string that the fast path's answer names.
+     */
     fun read(length: Int, buf: ByteBuffer): String {
-        if (length < 0 || length > buf.remaining()) throw java.nio.BufferUnderflowException()
+        if (length < 0) return UniffiFastPath.recorded(buf, -(length + 1))
+        if (length > buf.remaining()) throw java.nio.BufferUnderflowException()
         val value = String(buf.array(), buf.arrayOffset() + buf.position(), length, Charsets.UTF_8)
         buf.position(buf.position() + length)
         return value
     }
 
     fun write(value: String, buf: ByteBuffer) {
+        if (buf.hasArray() && writeAscii(value, buf)) return
         for (i in value.indices) {
             if (value[i].isSurrogate()) {
                 checkPairs(value, i)
@@ -203,7 +298,30 @@ internal object UniffiUtf8 {
         }
         val bytes = value.toByteArray(Charsets.UTF_8)
         buf.putInt(bytes.size)
+        if (bytes.isNotEmpty() && buf.hasArray()) UniffiFastPath.record(buf, buf.position(), value)
         buf.put(bytes)
+    }
+
+    /**
+     * The fast path's array: an ASCII string is copied char by char where it
+     * goes (no array of its own). False, with nothing written, for any other
+     * string or when it does not fit (the general path then throws the overflow).
+     */
+    private fun writeAscii(value: String, buf: ByteBuffer): Boolean {
+        val length = value.length
+        val start = buf.position() + 4
+        if (length > buf.limit() - start) return false
+        val array = buf.array()
+        val at = buf.arrayOffset() + start
+        for (i in 0 until length) {
+            val c = value[i].code
+            if (c >= 0x80) return false
+            array[at + i] = c.toByte()
+        }
+        buf.putInt(length)
+        if (length > 0) UniffiFastPath.record(buf, start, value)
+        buf.position(start + length)
+        return true
     }
 
     private fun checkPairs(value: String, from: Int) {

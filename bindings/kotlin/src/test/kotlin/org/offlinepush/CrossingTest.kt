@@ -6,6 +6,7 @@ import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.nio.file.Files
@@ -58,6 +59,40 @@ class CrossingTest {
             assertEquals("hi", manager.preview(message("m1")))
             assertEquals(listOf("hi", "yo"), manager.previewBatch(listOf(message("m1"), message("m2", "yo"))))
             assertEquals(listOf(manager.render(message("m1"))), manager.renderBatch(listOf(message("m1"))))
+        }
+    }
+
+    @Test
+    fun `what the answer repeats of the message is the message's own String, in a batch too (T2 C2 C5 F1 F2 F3 F4 S1)`() {
+        open().use { manager ->
+            manager.login("bob")
+            val group = message("m1", group = "g7")
+            val c2c = message("m2", text = "just text")
+            val titled = c2c.copy(
+                pushSettings = MessagePushSettings(
+                    description = "New photo",
+                    android = AndroidPushSettings(title = "Mum", sound = "android.resource://com.example/raw/ding"),
+                ),
+            )
+            val answers = manager.renderBatch(listOf(group, c2c, titled)).map { (it as RenderOutcome.Show).notification }
+            val single = (manager.render(group) as RenderOutcome.Show).notification
+            for (n in listOf(answers[0], single)) {
+                assertSame(group.group!!.name, n.title)
+                assertSame(group.group!!.groupId, n.conversationId)
+                assertSame(group.sender.userId, n.senderId)
+                assertSame(group.sender.nickname, n.senderNickname)
+                assertSame(group.group!!.name, n.groupName)
+                assertEquals("Alice: hi", n.content, "C4: a new string")
+            }
+            assertSame((c2c.elements[0] as MessageElement.Text).text, answers[1].content, "C2 of one text is that text")
+            assertSame(titled.pushSettings!!.description, answers[2].content)
+            assertSame(titled.pushSettings!!.android!!.title, answers[2].title)
+            assertSame(titled.pushSettings!!.android!!.sound, (answers[2].sound as PushSound.Custom).path)
+            assertSame(c2c.sender.userId, answers[1].senderId)
+            assertEquals("alice", answers[2].senderId)
+            // And the thread's record of them is gone after the call: the next
+            // call's answer names its own message's strings.
+            assertSame(c2c.sender.userId, (manager.render(c2c) as RenderOutcome.Show).notification.title)
         }
     }
 
@@ -153,6 +188,8 @@ class CrossingTest {
             manager.login("bob")
             val shown = manager.receive(message("m1")) as RenderOutcome.Show
             assertEquals(1u, shown.notification.badgeCount)
+            // The outer answer names the outer message's strings, not the nested one's.
+            assertEquals(listOf("alice", "hi", "alice", "alice"), shown.notification.run { listOf(title, content, conversationId, senderId) })
             assertEquals(RenderOutcome.Suppress(SuppressReason.DUPLICATE), manager.receive(message("m1")))
             assertEquals(listOf("via fast path true", "preview nested", "badge 1", "error InvalidSound", "suppressed DUPLICATE"), listener.told)
         }

@@ -1,0 +1,712 @@
+//! UniFFI's byte format for the hot calls, read into views and written from
+//! them (the fast paths of `fast_path.rs` and `swift_path.rs`).
+//!
+//! The message is read as UniFFI's `Lift` reads an `IncomingMessage`, with the
+//! same checks, but its strings stay where they are: a [`MessageView`] borrows
+//! the caller's bytes. The answer is written as UniFFI's `Lower` writes it, with
+//! one difference: a string of the answer that is one of the caller's own (a
+//! title that is the group's name, the sender's id, ...) is not written again.
+//! Its length is written as `-(offset + 1)`, where `offset` is where that
+//! string's bytes start in the caller's bytes; the caller kept the string it
+//! wrote there and uses it again. A string is referred to only when it is a whole
+//! string of the input: it starts where a string starts (after its 4-byte length)
+//! and is exactly as long. UniFFI never writes a negative length, so a reader
+//! that knows no references rejects an answer that has some.
+//!
+//! The tests check both directions byte for byte against UniFFI's own `Lift`
+//! and `Lower`, and every Kotlin and Swift test and vector runs through them.
+
+use crate::model::{ConversationType, NotifyMode, SuppressReason, TitleSource};
+use crate::view::{
+    AndroidView, ElementView, Elements, GroupView, IosView, MessageView, NotificationView, OutSound,
+    OutcomeView, PushSettingsView, SenderView, SoundView,
+};
+use crate::UniFfiTag;
+use std::borrow::Cow;
+use uniffi::Lower;
+
+/// The variants of the fieldless enums a message holds, in the UDL's order.
+const CONVERSATION_TYPES: [ConversationType; 3] = [
+    ConversationType::C2c,
+    ConversationType::Group,
+    ConversationType::System,
+];
+const NOTIFY_MODES: [NotifyMode; 2] = [NotifyMode::Normal, NotifyMode::Custom];
+
+/// Why the caller's bytes are not a message. A bug on the caller's side: the
+/// bytes come from the generated converters, not from the network.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WireError(pub String);
+
+type Read<T> = Result<T, WireError>;
+
+/// Reads UniFFI's encoding, borrowing strings and byte strings.
+pub struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { rest: bytes }
+    }
+
+    /// Fails unless every byte was read.
+    pub fn finish(self) -> Read<()> {
+        match self.rest.len() {
+            0 => Ok(()),
+            left => Err(WireError(format!("{left} bytes left over"))),
+        }
+    }
+
+    fn array<const N: usize>(&mut self) -> Read<[u8; N]> {
+        match self.rest.split_first_chunk::<N>() {
+            Some((value, rest)) => {
+                self.rest = rest;
+                Ok(*value)
+            }
+            None => Err(WireError(format!("{N} bytes wanted, {} left", self.rest.len()))),
+        }
+    }
+
+    fn i8(&mut self) -> Read<i8> {
+        self.array::<1>().map(i8::from_be_bytes)
+    }
+
+    fn i32(&mut self) -> Read<i32> {
+        self.array::<4>().map(i32::from_be_bytes)
+    }
+
+    fn u32(&mut self) -> Read<u32> {
+        self.array::<4>().map(u32::from_be_bytes)
+    }
+
+    fn i64(&mut self) -> Read<i64> {
+        self.array::<8>().map(i64::from_be_bytes)
+    }
+
+    fn bool(&mut self) -> Read<bool> {
+        match self.i8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(WireError(format!("a bool of {other}"))),
+        }
+    }
+
+    /// A fieldless enum: its variant's number, from 1, as UniFFI writes it.
+    fn variant<T: Copy>(&mut self, name: &str, variants: &[T]) -> Read<T> {
+        let number = self.i32()?;
+        usize::try_from(number)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| variants.get(n).copied())
+            .ok_or_else(|| WireError(format!("no {name} variant {number}")))
+    }
+
+    fn take(&mut self, length: i32) -> Read<&'a [u8]> {
+        let length =
+            usize::try_from(length).map_err(|_| WireError(format!("a negative length, {length}")))?;
+        if length > self.rest.len() {
+            return Err(WireError(format!(
+                "{length} bytes wanted, {} left",
+                self.rest.len()
+            )));
+        }
+        let (taken, rest) = self.rest.split_at(length);
+        self.rest = rest;
+        Ok(taken)
+    }
+
+    fn string(&mut self) -> Read<&'a str> {
+        let length = self.i32()?;
+        std::str::from_utf8(self.take(length)?).map_err(|e| WireError(e.to_string()))
+    }
+
+    fn bytes(&mut self) -> Read<&'a [u8]> {
+        let length = self.i32()?;
+        self.take(length)
+    }
+
+    /// UniFFI's `Option` tag: 0 unset, 1 set.
+    fn present(&mut self) -> Read<bool> {
+        match self.i8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            tag => Err(WireError(format!("an Option tag of {tag}"))),
+        }
+    }
+
+    fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
+        if self.present()? {
+            read(self).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn count(&mut self) -> Read<usize> {
+        let count = self.i32()?;
+        usize::try_from(count).map_err(|_| WireError(format!("a negative count, {count}")))
+    }
+
+    /// A `sequence<IncomingMessage>`.
+    pub fn messages(&mut self) -> Read<Vec<MessageView<'a>>> {
+        let count = self.count()?;
+        // Each message takes at least 26 bytes: no count can make this allocate
+        // more than the input justifies.
+        let mut messages = Vec::with_capacity(count.min(self.rest.len() / 26));
+        for _ in 0..count {
+            messages.push(self.message()?);
+        }
+        Ok(messages)
+    }
+
+    /// An `IncomingMessage`.
+    pub fn message(&mut self) -> Read<MessageView<'a>> {
+        Ok(MessageView {
+            message_id: self.option(Self::string)?,
+            conversation_type: self.variant("ConversationType", &CONVERSATION_TYPES)?,
+            sender: SenderView {
+                user_id: self.string()?,
+                nickname: self.option(Self::string)?,
+                name_card: self.option(Self::string)?,
+            },
+            group: self.option(|r| {
+                Ok(GroupView {
+                    group_id: r.string()?,
+                    name: r.option(Self::string)?,
+                })
+            })?,
+            elements: {
+                let count = self.count()?;
+                let mut elements = Vec::with_capacity(count.min(self.rest.len() / 4));
+                for _ in 0..count {
+                    elements.push(self.element()?);
+                }
+                Elements::Views(elements)
+            },
+            push_settings: self.option(Self::push_settings)?,
+            timestamp: self.i64()?,
+        })
+    }
+
+    fn element(&mut self) -> Read<ElementView<'a>> {
+        Ok(match self.i32()? {
+            1 => ElementView::Text(self.string()?),
+            2 => ElementView::Sound(self.u32()?),
+            3 => ElementView::File(self.option(Self::string)?),
+            4 => ElementView::Image,
+            5 => ElementView::Video,
+            6 => ElementView::Face,
+            7 => ElementView::Location(self.option(Self::string)?),
+            8 => ElementView::Custom {
+                desc: self.option(Self::string)?,
+                data: self.option(Self::bytes)?,
+            },
+            other => return Err(WireError(format!("no MessageElement variant {other}"))),
+        })
+    }
+
+    fn push_settings(&mut self) -> Read<PushSettingsView<'a>> {
+        Ok(PushSettingsView {
+            enabled: self.bool()?,
+            description: self.option(Self::string)?,
+            ext: self.option(Self::bytes)?,
+            android: self.option(|r| {
+                Ok(AndroidView {
+                    title: r.option(Self::string)?,
+                    sound: r.option(Self::string)?,
+                    notify_mode: r.option(|r| r.variant("NotifyMode", &NOTIFY_MODES))?,
+                })
+            })?,
+            ios: self.option(|r| {
+                Ok(IosView {
+                    sound: r.option(|r| {
+                        Ok(match r.i32()? {
+                            1 => SoundView::Default,
+                            2 => SoundView::Silent,
+                            3 => SoundView::Custom(r.string()?),
+                            other => return Err(WireError(format!("no PushSound variant {other}"))),
+                        })
+                    })?,
+                    badge_enabled: r.bool()?,
+                })
+            })?,
+        })
+    }
+}
+
+/// Writes UniFFI's encoding of an answer, referring to the strings of `input`
+/// (the bytes the caller sent) instead of writing them again.
+pub struct Writer<'o, 'i> {
+    out: &'o mut Vec<u8>,
+    input: &'i [u8],
+}
+
+impl<'o, 'i> Writer<'o, 'i> {
+    /// `input`: the caller's bytes, or `&[]` for an answer with no references.
+    pub fn new(out: &'o mut Vec<u8>, input: &'i [u8]) -> Self {
+        Self { out, input }
+    }
+
+    fn lower<T: Lower<UniFfiTag>>(&mut self, value: T) {
+        T::write(value, self.out);
+    }
+
+    /// Where `s` starts in the input, if it is one of the input's strings.
+    fn offset_in_input(&self, s: &str) -> Option<i32> {
+        let base = self.input.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).checked_sub(base)?;
+        let length_at = start.checked_sub(4)?;
+        if s.is_empty() || start + s.len() > self.input.len() {
+            return None;
+        }
+        let prefix: [u8; 4] = self.input[length_at..start].try_into().ok()?;
+        // Its length prefix says it is a whole string, not a part of one.
+        (usize::try_from(i32::from_be_bytes(prefix)).ok()? == s.len())
+            .then_some(())
+            .and(i32::try_from(start).ok())
+    }
+
+    pub fn string(&mut self, s: &str) {
+        match self.offset_in_input(s) {
+            Some(offset) => self.lower(-(offset + 1)),
+            None => {
+                // The caller's own length check refuses what does not fit an i32.
+                self.lower(i32::try_from(s.len()).unwrap_or(i32::MAX));
+                self.out.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+
+    fn option<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut Self, T)) {
+        match value {
+            None => self.lower(0i8),
+            Some(value) => {
+                self.lower(1i8);
+                write(self, value);
+            }
+        }
+    }
+
+    fn count(&mut self, count: usize) {
+        self.lower(i32::try_from(count).unwrap_or(i32::MAX));
+    }
+
+    /// A `RenderOutcome`.
+    pub fn outcome(&mut self, outcome: &OutcomeView<'_>) {
+        match outcome {
+            OutcomeView::Show(notification) => {
+                self.lower(1i32);
+                self.notification(notification);
+            }
+            OutcomeView::Suppress(reason) => {
+                self.lower(2i32);
+                self.lower::<SuppressReason>(*reason);
+            }
+        }
+    }
+
+    /// A `sequence<RenderOutcome>`.
+    pub fn outcomes(&mut self, outcomes: &[OutcomeView<'_>]) {
+        self.count(outcomes.len());
+        for outcome in outcomes {
+            self.outcome(outcome);
+        }
+    }
+
+    /// A `sequence<string>`.
+    pub fn strings(&mut self, strings: &[Cow<'_, str>]) {
+        self.count(strings.len());
+        for s in strings {
+            self.string(s);
+        }
+    }
+
+    fn notification(&mut self, n: &NotificationView<'_>) {
+        self.string(n.title);
+        self.lower::<TitleSource>(n.title_source);
+        self.string(&n.content);
+        self.string(n.conversation_id);
+        self.lower::<ConversationType>(n.conversation_type);
+        self.string(n.sender_id);
+        self.option(n.sender_nickname, |w, s| w.string(s));
+        self.option(n.group_name, |w, s| w.string(s));
+        self.option(n.ext, |w, ext| {
+            w.count(ext.len());
+            w.out.extend_from_slice(ext);
+        });
+        match &n.sound {
+            OutSound::Default => self.lower(1i32),
+            OutSound::Silent => self.lower(2i32),
+            OutSound::Custom(path) => {
+                self.lower(3i32);
+                self.string(path);
+            }
+        }
+        self.lower::<bool>(n.badge);
+        self.lower::<NotifyMode>(n.notify_mode);
+        self.lower::<Option<u32>>(n.badge_count);
+    }
+}
+
+/// The test suite's messages: every element, option and variant, from a seed.
+#[cfg(test)]
+pub(crate) mod samples {
+    use crate::model::*;
+
+    /// A small deterministic generator (no dependency for tests' randomness).
+    pub struct Seeded(u64);
+
+    impl Seeded {
+        pub fn new(seed: u64) -> Self {
+            Self(seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1))
+        }
+
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+
+        fn string(&mut self, pool: &[&str]) -> String {
+            pool[self.below(pool.len() as u64) as usize].to_string()
+        }
+
+        fn maybe(&mut self, pool: &[&str]) -> Option<String> {
+            (self.below(3) > 0).then(|| self.string(pool))
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "alice",
+        "",
+        "Ally",
+        "群聊",
+        "g7",
+        "a very long name that goes on and on 🙂",
+    ];
+    const SOUNDS: &[&str] = &[
+        "android.resource://com.example/raw/ding",
+        "",
+        "ding.caf",
+        "file:///x",
+    ];
+
+    pub fn message(seed: u64) -> IncomingMessage {
+        let mut r = Seeded::new(seed);
+        let conversation_type = [
+            ConversationType::C2c,
+            ConversationType::Group,
+            ConversationType::System,
+        ][r.below(3) as usize];
+        let elements = (0..r.below(4))
+            .map(|_| match r.below(8) {
+                0 => MessageElement::Text {
+                    text: r.string(NAMES),
+                },
+                1 => MessageElement::Sound {
+                    duration_seconds: r.below(u64::from(u32::MAX)) as u32,
+                },
+                2 => MessageElement::File {
+                    file_name: r.maybe(NAMES),
+                },
+                3 => MessageElement::Image,
+                4 => MessageElement::Video,
+                5 => MessageElement::Face,
+                6 => MessageElement::Location {
+                    description: r.maybe(NAMES),
+                },
+                _ => MessageElement::Custom {
+                    desc: r.maybe(NAMES),
+                    data: (r.below(2) == 0).then(|| vec![0, 1, 255]),
+                },
+            })
+            .collect();
+        let push_settings = (r.below(2) == 0).then(|| MessagePushSettings {
+            enabled: r.below(4) > 0,
+            description: r.maybe(NAMES),
+            ext: (r.below(2) == 0).then(|| vec![7; r.below(5) as usize]),
+            android: (r.below(2) == 0).then(|| AndroidPushSettings {
+                title: r.maybe(NAMES),
+                sound: r.maybe(SOUNDS),
+                notify_mode: [None, Some(NotifyMode::Normal), Some(NotifyMode::Custom)][r.below(3) as usize],
+            }),
+            ios: (r.below(2) == 0).then(|| IosPushSettings {
+                sound: match r.below(4) {
+                    0 => None,
+                    1 => Some(PushSound::Default),
+                    2 => Some(PushSound::Silent),
+                    _ => Some(PushSound::Custom {
+                        path: r.string(SOUNDS),
+                    }),
+                },
+                badge_enabled: r.below(2) == 0,
+            }),
+        });
+        IncomingMessage {
+            message_id: r.maybe(&["m1", "", "0042"]),
+            conversation_type,
+            sender: MessageSender {
+                user_id: r.string(NAMES),
+                nickname: r.maybe(NAMES),
+                name_card: r.maybe(NAMES),
+            },
+            group: (r.below(4) > 0).then(|| GroupInfo {
+                group_id: r.string(NAMES),
+                name: r.maybe(NAMES),
+            }),
+            elements,
+            push_settings,
+            timestamp: r.below(u64::MAX) as i64 - (1 << 40),
+        }
+    }
+
+    /// What the caller does with an answer of outcomes: the references replaced
+    /// by the strings they name, which must give UniFFI's own bytes back.
+    pub fn resolve(answer: &[u8], input: &[u8]) -> Vec<u8> {
+        fn int(rest: &[u8]) -> i32 {
+            i32::from_be_bytes(rest[..4].try_into().unwrap())
+        }
+        fn copy(rest: &mut &[u8], out: &mut Vec<u8>, n: usize) {
+            out.extend_from_slice(&rest[..n]);
+            *rest = &rest[n..];
+        }
+        fn string(rest: &mut &[u8], out: &mut Vec<u8>, input: &[u8]) {
+            let length = int(rest);
+            if length < 0 {
+                *rest = &rest[4..];
+                let start = (-(length + 1)) as usize;
+                let whole = int(&input[start - 4..]) as usize;
+                out.extend_from_slice(&input[start - 4..start + whole]);
+            } else {
+                copy(rest, out, 4 + length as usize);
+            }
+        }
+        fn optional(rest: &mut &[u8], out: &mut Vec<u8>, then: impl FnOnce(&mut &[u8], &mut Vec<u8>)) {
+            let set = rest[0] == 1;
+            copy(rest, out, 1);
+            if set {
+                then(rest, out);
+            }
+        }
+        let mut out = Vec::new();
+        let rest = &mut &answer[..];
+        while !rest.is_empty() {
+            let variant = int(rest);
+            copy(rest, &mut out, 4);
+            if variant == 2 {
+                copy(rest, &mut out, 4); // the reason
+                continue;
+            }
+            string(rest, &mut out, input); // title
+            copy(rest, &mut out, 4); // title source
+            string(rest, &mut out, input); // content
+            string(rest, &mut out, input); // conversation id
+            copy(rest, &mut out, 4); // conversation type
+            string(rest, &mut out, input); // sender id
+            optional(rest, &mut out, |r, o| string(r, o, input)); // nickname
+            optional(rest, &mut out, |r, o| string(r, o, input)); // group name
+            optional(rest, &mut out, |r, o| {
+                let n = int(r) as usize;
+                copy(r, o, 4 + n)
+            }); // ext
+            let sound = int(rest);
+            copy(rest, &mut out, 4);
+            if sound == 3 {
+                string(rest, &mut out, input);
+            }
+            copy(rest, &mut out, 1 + 4); // badge, notify mode
+            optional(rest, &mut out, |r, o| copy(r, o, 4)); // badge count
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::samples::{message, resolve, Seeded};
+    use super::*;
+    use crate::model::{
+        IncomingMessage, OfflinePushSettings, Platform, PushLocale, RenderOutcome, SessionState,
+    };
+    use crate::rules::decide::RenderContext;
+    use crate::rules::{content, render};
+    use uniffi::Lift;
+
+    fn uniffi_bytes<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        T::write(value, &mut bytes);
+        bytes
+    }
+
+    #[test]
+    fn a_message_reads_as_uniffi_reads_it() {
+        for seed in 0..2_000 {
+            let m = message(seed);
+            let bytes = uniffi_bytes(m.clone());
+            let mut reader = Reader::new(&bytes);
+            let view = reader.message().unwrap();
+            reader.finish().unwrap();
+            assert_eq!(view.to_owned(), m, "seed {seed}");
+        }
+        let batch: Vec<IncomingMessage> = (0..50).map(message).collect();
+        let bytes = uniffi_bytes(batch.clone());
+        let mut reader = Reader::new(&bytes);
+        let views = reader.messages().unwrap();
+        reader.finish().unwrap();
+        assert_eq!(views.iter().map(MessageView::to_owned).collect::<Vec<_>>(), batch);
+    }
+
+    #[test]
+    fn bytes_uniffi_refuses_are_refused_and_none_panics() {
+        // Every cut and many corruptions of real messages: nothing panics or
+        // allocates by a count the bytes do not back, and what this reader
+        // accepts UniFFI's accepts as the same message. (UniFFI's own reader is
+        // not run on what this one refuses: it allocates by a corrupt count
+        // first and aborts the process.)
+        let mut r = Seeded::new(99);
+        for seed in 0..300 {
+            let bytes = uniffi_bytes(message(seed));
+            for cut in 0..bytes.len() {
+                assert!(
+                    Reader::new(&bytes[..cut]).message().is_err(),
+                    "seed {seed} cut {cut}"
+                );
+            }
+            for _ in 0..20 {
+                let mut bad = bytes.clone();
+                let at = r.below(bad.len() as u64) as usize;
+                bad[at] = r.below(256) as u8;
+                let mut reader = Reader::new(&bad);
+                if let Ok(view) = reader.message() {
+                    let theirs = <IncomingMessage as Lift<UniFfiTag>>::try_read(&mut &bad[..]);
+                    assert_eq!(Some(view.to_owned()), theirs.ok(), "seed {seed} at {at}");
+                }
+            }
+        }
+        let mut refused = Reader::new(&[0xff; 64]);
+        assert!(refused.messages().is_err());
+        assert!(Reader::new(&[0, 0, 0, 0, 0]).finish().is_err());
+    }
+
+    fn outcomes(m: &IncomingMessage) -> Vec<RenderOutcome> {
+        let session = SessionState::LoggedIn {
+            user_id: "bob".into(),
+        };
+        let settings = OfflinePushSettings {
+            enabled: true,
+            c2c_sound: Some("android.resource://com.example/raw/c2c".into()),
+            group_sound: None,
+        };
+        [Platform::Android, Platform::Ios]
+            .into_iter()
+            .map(|platform| {
+                let ctx = RenderContext {
+                    platform,
+                    locale: PushLocale::En,
+                    session: &session,
+                    settings: &settings,
+                    receive_options: &(),
+                    dnd: None,
+                };
+                let mut outcome = render::render(&ctx, &m.view()).into_owned();
+                if let RenderOutcome::Show { notification } = &mut outcome {
+                    notification.badge_count = (m.timestamp % 2 == 0).then_some(7);
+                }
+                outcome
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_writes_as_uniffi_writes_it_references_aside() {
+        let mut shown = 0;
+        let mut referred = 0;
+        for seed in 0..2_000 {
+            let m = message(seed);
+            let input = uniffi_bytes(m.clone());
+            let view = Reader::new(&input).message().unwrap();
+            for (platform, expected) in [Platform::Android, Platform::Ios].into_iter().zip(outcomes(&m)) {
+                let session = SessionState::LoggedIn {
+                    user_id: "bob".into(),
+                };
+                let settings = OfflinePushSettings {
+                    enabled: true,
+                    c2c_sound: Some("android.resource://com.example/raw/c2c".into()),
+                    group_sound: None,
+                };
+                let ctx = RenderContext {
+                    platform,
+                    locale: PushLocale::En,
+                    session: &session,
+                    settings: &settings,
+                    receive_options: &(),
+                    dnd: None,
+                };
+                let mut outcome = render::render(&ctx, &view);
+                if let OutcomeView::Show(n) = &mut outcome {
+                    n.badge_count = (m.timestamp % 2 == 0).then_some(7);
+                    shown += 1;
+                }
+                let uniffi = uniffi_bytes(expected);
+                // Without the caller's bytes: exactly UniFFI's.
+                let mut plain = Vec::new();
+                Writer::new(&mut plain, &[]).outcome(&outcome);
+                assert_eq!(plain, uniffi, "seed {seed} {platform:?}");
+                // With them: UniFFI's once the references are resolved.
+                let mut answer = Vec::new();
+                Writer::new(&mut answer, &input).outcome(&outcome);
+                referred += usize::from(answer.len() < plain.len());
+                assert_eq!(resolve(&answer, &input), uniffi, "seed {seed} {platform:?}");
+            }
+        }
+        assert!(
+            shown > 500 && referred > 500,
+            "shown {shown}, referred to {referred}"
+        );
+    }
+
+    #[test]
+    fn only_whole_strings_of_the_input_are_referred_to() {
+        let m = message(3);
+        let input = uniffi_bytes(m);
+        let view = Reader::new(&input).message().unwrap();
+        let mut out = Vec::new();
+        let mut w = Writer::new(&mut out, &input);
+        let whole = view.sender.user_id;
+        assert!(w.offset_in_input(whole).is_some() || whole.is_empty());
+        if whole.len() > 1 {
+            assert_eq!(w.offset_in_input(&whole[..whole.len() - 1]), None, "a prefix");
+        }
+        assert_eq!(w.offset_in_input("alice"), None, "equal, but not the input's");
+        w.string("");
+        assert_eq!(out, [0, 0, 0, 0], "an empty string is written, not referred to");
+    }
+
+    #[test]
+    fn c2_one_text_is_the_message_s_own_string() {
+        let m = IncomingMessage {
+            elements: vec![crate::model::MessageElement::Text { text: "hi".into() }],
+            conversation_type: ConversationType::C2c,
+            ..message(1)
+        };
+        let view = m.view();
+        assert!(matches!(
+            content::preview(&view, PushLocale::En),
+            Cow::Borrowed("hi")
+        ));
+    }
+
+    #[test]
+    fn strings_write_as_uniffi_writes_a_sequence_of_them() {
+        let strings: Vec<Cow<'_, str>> = vec!["a".into(), String::from("bé").into(), "".into()];
+        let mut out = Vec::new();
+        Writer::new(&mut out, &[]).strings(&strings);
+        assert_eq!(
+            out,
+            uniffi_bytes(strings.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        );
+    }
+}
