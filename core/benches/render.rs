@@ -100,6 +100,26 @@ fn bench(c: &mut Criterion) {
             out.len()
         })
     });
+    group.bench_function("the fast path: read the message where it is (wire)", |b| {
+        b.iter(|| {
+            offline_push::wire::Reader::new(black_box(&bytes))
+                .message()
+                .unwrap()
+                .timestamp
+        })
+    });
+    group.bench_function(
+        "the fast path: read, render, write naming the message's strings (calls::ops)",
+        |b| {
+            b.iter(|| {
+                out.clear();
+                offline_push::calls::ops::render(&manager, black_box(&bytes), &mut out)
+                    .unwrap()
+                    .unwrap();
+                out.len()
+            })
+        },
+    );
     group.bench_function("read, OfflinePushManager::render, write", |b| {
         b.iter(|| {
             let m =

@@ -24,13 +24,12 @@ pub const PANIC: i64 = 2;
 /// What one entry point does: reads its argument from the caller's bytes,
 /// calls the engine, and writes the answer (only an answer: an error is written
 /// by [`run`]).
-pub(crate) type Op =
-    fn(&OfflinePushManager, &[u8], &mut Vec<u8>) -> Result<Result<(), OfflinePushError>, WireError>;
+pub type Op = fn(&OfflinePushManager, &[u8], &mut Vec<u8>) -> Result<Result<(), OfflinePushError>, WireError>;
 
 /// Calls `op` on the manager of `handle` with the caller's bytes (or passes on
 /// why there are none), leaves its answer, its error or a panic's message in
 /// `out`, and says which.
-pub(crate) fn run(
+pub fn run(
     handle: i64,
     input: Result<&[u8], String>,
     out: &mut Vec<u8>,
@@ -73,7 +72,7 @@ pub(crate) fn run(
 
 /// The hot calls, on bytes: what the JNI entry points below and Swift's C entry
 /// points (`swift_path.rs`) run.
-pub(crate) mod ops {
+pub mod ops {
     use super::*;
     use std::borrow::Cow;
 

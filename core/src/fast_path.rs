@@ -15,10 +15,9 @@
 //! no `RustBuffer` to allocate and free, and every test and vector that runs
 //! through `render` in Kotlin runs through this.
 //!
-//! The array is held only while bytes are copied (`GetPrimitiveArrayCritical`,
-//! which lets no Java run): the argument is read out first, the call runs with
-//! the array released (`receive` tells a listener, in Java), then the answer is
-//! copied in. Each entry point takes the manager's handle (borrowed: the Kotlin
+//! The array is never pinned: JNI copies the argument out of it
+//! (`GetByteArrayRegion`) before the call runs (`receive` tells a listener, in
+//! Java), and the answer into it (`SetByteArrayRegion`) after. Each entry point takes the manager's handle (borrowed: the Kotlin
 //! object's call counter keeps it alive for the call, as UniFFI's own
 //! `callWithHandle` does), the array and the argument's length, and returns
 //! `code << 32 | length`: [`OK`] with the answer, [`ERROR`] with an
@@ -28,9 +27,8 @@
 //! call that changes state (`receive`) never runs twice.
 
 use crate::calls::{ops, run, Op, PANIC};
-use jni_sys::{jbyteArray, jint, jlong, jobject, JNIEnv, JNI_ABORT};
+use jni_sys::{jbyteArray, jint, jlong, jobject, JNIEnv};
 use std::cell::RefCell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The answer needs a larger array; `takeStash` hands it over.
 pub const TOO_BIG: i64 = 3;
@@ -44,27 +42,51 @@ thread_local! {
     static STASH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` on the array's bytes, held for no longer than that (no JNI call
-/// and no Java may run meanwhile; `f` only copies).
+/// Copies the first `length` bytes of `array` into `into` (JNI copies them:
+/// nothing is pinned, so the garbage collector is never held up).
 ///
 /// # Safety
 /// `env` is the JNI environment of this thread and `array` a live `byte[]`.
-unsafe fn with_bytes<T>(
+unsafe fn read_array(
     env: *mut JNIEnv,
     array: jbyteArray,
-    write_back: bool,
-    f: impl FnOnce(&mut [u8]) -> T,
-) -> Option<T> {
-    let length = ((**env).v1_1.GetArrayLength)(env, array);
-    let data = ((**env).v1_2.GetPrimitiveArrayCritical)(env, array, std::ptr::null_mut());
-    if data.is_null() || length < 0 {
-        return None;
+    length: usize,
+    into: &mut Vec<u8>,
+) -> Result<(), String> {
+    let size = ((**env).v1_1.GetArrayLength)(env, array);
+    let Some(length) = i32::try_from(length).ok().filter(|&l| l <= size) else {
+        return Err("fast path: the argument is longer than its array".to_string());
+    };
+    into.clear();
+    into.resize(length as usize, 0);
+    ((**env).v1_1.GetByteArrayRegion)(env, array, 0, length, into.as_mut_ptr().cast());
+    no_exception(env).ok_or_else(|| "fast path: the array could not be read".to_string())
+}
+
+/// Copies `bytes` to the start of `array`; `Some(false)` when it does not fit.
+///
+/// # Safety
+/// As [`read_array`].
+unsafe fn write_array(env: *mut JNIEnv, array: jbyteArray, bytes: &[u8]) -> Option<bool> {
+    let size = ((**env).v1_1.GetArrayLength)(env, array);
+    let Some(length) = i32::try_from(bytes.len()).ok().filter(|&l| l <= size) else {
+        return Some(false);
+    };
+    ((**env).v1_1.SetByteArrayRegion)(env, array, 0, length, bytes.as_ptr().cast());
+    no_exception(env).map(|()| true)
+}
+
+/// `None` (and the exception cleared) if the last JNI call threw.
+///
+/// # Safety
+/// As [`read_array`].
+unsafe fn no_exception(env: *mut JNIEnv) -> Option<()> {
+    if !((**env).v1_2.ExceptionCheck)(env) {
+        Some(())
+    } else {
+        ((**env).v1_1.ExceptionClear)(env);
+        None
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        f(std::slice::from_raw_parts_mut(data.cast::<u8>(), length as usize))
-    }));
-    ((**env).v1_2.ReleasePrimitiveArrayCritical)(env, array, data, if write_back { 0 } else { JNI_ABORT });
-    result.ok()
 }
 
 /// One entry point: the argument out of the array, the call, the answer into it
@@ -78,16 +100,7 @@ fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, length: jint, op: Op
     let mut input = IN.take();
     input.clear();
     // SAFETY: the JVM passes this thread's environment and a live byte[].
-    let copied = unsafe {
-        with_bytes(env, array, false, |bytes| match bytes.get(..length as usize) {
-            Some(argument) => {
-                input.extend_from_slice(argument);
-                Ok(())
-            }
-            None => Err("fast path: the argument is longer than its array".to_string()),
-        })
-    }
-    .unwrap_or_else(|| Err("fast path: the array could not be read".to_string()));
+    let copied = unsafe { read_array(env, array, length as usize, &mut input) };
     let mut out = OUT.take();
     let code = run(handle, copied.map(|()| &input[..]), &mut out, op);
     let answer = hand_over(env, array, &out, code);
@@ -102,15 +115,7 @@ fn hand_over(env: *mut JNIEnv, array: jbyteArray, out: &[u8], code: i64) -> jlon
         return PANIC << 32;
     };
     // SAFETY: as in `call`.
-    let copied = unsafe {
-        with_bytes(env, array, true, |bytes| match bytes.get_mut(..out.len()) {
-            Some(into) => {
-                into.copy_from_slice(out);
-                true
-            }
-            None => false,
-        })
-    };
+    let copied = unsafe { write_array(env, array, out) };
     match copied {
         Some(true) => code << 32 | i64::from(length),
         Some(false) => {

@@ -12,7 +12,9 @@
 //! - [`vendor`]: the push vendors' payloads, pure (a server uses them without the FFI).
 
 pub mod backend;
-mod calls;
+// The fast paths' shared core; public (hidden) only for the benchmarks.
+#[doc(hidden)]
+pub mod calls;
 pub mod clock;
 mod engine;
 pub mod error;
@@ -28,7 +30,8 @@ pub mod store;
 mod swift_path;
 pub mod vendor;
 pub mod view;
-mod wire;
+#[doc(hidden)]
+pub mod wire;
 
 pub use backend::{PushBackend, PushBackendError, SyncPolicy};
 pub use error::OfflinePushError;

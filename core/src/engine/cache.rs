@@ -24,16 +24,17 @@ pub(super) struct Cache {
     receive_options: ReceiveOptionMemo,
 }
 
+/// By conversation type (an index, not a hash), then by id.
 #[derive(Debug, Default)]
-struct ReceiveOptionMemo(HashMap<ConversationType, HashMap<String, ReceiveOption>>);
+struct ReceiveOptionMemo([HashMap<String, ReceiveOption>; 3]);
 
-impl ReceiveOptionLookup for ReceiveOptionMemo {
-    fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption {
-        self.0
-            .get(&conversation_type)
-            .and_then(|by_id| by_id.get(conversation_id))
-            .copied()
-            .unwrap_or_default()
+impl ReceiveOptionMemo {
+    fn of(&mut self, conversation_type: ConversationType) -> &mut HashMap<String, ReceiveOption> {
+        &mut self.0[match conversation_type {
+            ConversationType::C2c => 0,
+            ConversationType::Group => 1,
+            ConversationType::System => 2,
+        }]
     }
 }
 
@@ -82,7 +83,7 @@ impl Cache {
         let SessionState::LoggedIn { user_id } = &self.device.session else {
             return Ok(ReceiveOption::Receive);
         };
-        let by_id = self.receive_options.0.entry(conversation_type).or_default();
+        let by_id = self.receive_options.of(conversation_type);
         if let Some(option) = by_id.get(conversation_id) {
             return Ok(*option);
         }
@@ -91,16 +92,34 @@ impl Cache {
         Ok(option)
     }
 
-    /// What the rules read. Options not loaded count as `Receive`: load the
-    /// ones of the messages at hand first.
-    pub(super) fn context(&self, platform: Platform) -> RenderContext<'_> {
+    /// What the rules read, with the receive option of the message at hand
+    /// (loaded first with [`Self::load_receive_option`]).
+    pub(super) fn context<'a>(&'a self, platform: Platform, option: &'a OneOption<'a>) -> RenderContext<'a> {
         RenderContext {
             platform,
             locale: self.device.locale,
             session: &self.device.session,
             settings: &self.settings,
-            receive_options: &self.receive_options,
+            receive_options: option,
             dnd: self.dnd.as_ref(),
+        }
+    }
+}
+
+/// One conversation's receive option: what D5 reads for the message at hand,
+/// without a second lookup in the memo.
+pub(super) struct OneOption<'a> {
+    pub conversation_type: ConversationType,
+    pub conversation_id: &'a str,
+    pub option: ReceiveOption,
+}
+
+impl ReceiveOptionLookup for OneOption<'_> {
+    fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption {
+        if conversation_type == self.conversation_type && conversation_id == self.conversation_id {
+            self.option
+        } else {
+            ReceiveOption::Receive
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::rules::decide::conversation_id;
 use crate::rules::{content, filled, receive, render, validate};
 use crate::store::{Receipt, Store};
 use crate::view::{MessageView, OutcomeView};
-use cache::Cache;
+use cache::{Cache, OneOption};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -232,17 +232,31 @@ impl Engine {
     /// the store.
     pub(crate) fn render_all<'m>(&self, messages: &[MessageView<'m>]) -> Result<Vec<OutcomeView<'m>>, Error> {
         let mut cache = self.fresh()?;
+        let mut options = Vec::with_capacity(messages.len());
         for message in messages {
-            cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
+            options.push(self.option_of(&mut cache, message)?);
         }
-        let ctx = cache.context(self.platform);
-        Ok(messages.iter().map(|m| render::render(&ctx, m)).collect())
+        Ok(messages
+            .iter()
+            .zip(&options)
+            .map(|(m, option)| render::render(&cache.context(self.platform, option), m))
+            .collect())
     }
 
     pub(crate) fn render<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let mut cache = self.fresh()?;
-        cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
-        Ok(render::render(&cache.context(self.platform), message))
+        let option = self.option_of(&mut cache, message)?;
+        Ok(render::render(&cache.context(self.platform, &option), message))
+    }
+
+    /// D5's input for one message: its conversation's receive option.
+    fn option_of<'m>(&self, cache: &mut Cache, message: &MessageView<'m>) -> Result<OneOption<'m>, Error> {
+        let conversation_id = conversation_id(message);
+        Ok(OneOption {
+            conversation_type: message.conversation_type,
+            conversation_id,
+            option: cache.load_receive_option(&*self.store, message.conversation_type, conversation_id)?,
+        })
     }
 
     /// C1–C4 in the device's locale.
@@ -278,8 +292,8 @@ impl Engine {
 
     fn receive_locked<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let mut cache = self.fresh()?;
-        cache.load_receive_option(&*self.store, message.conversation_type, conversation_id(message))?;
-        let outcome = render::render(&cache.context(self.platform), message);
+        let option = self.option_of(&mut cache, message)?;
+        let outcome = render::render(&cache.context(self.platform, &option), message);
         // D1: with no one signed in nothing is recorded (R1 is per account).
         let Ok(user_id) = cache.user_id() else {
             return Ok(outcome);

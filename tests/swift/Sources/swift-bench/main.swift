@@ -4,12 +4,13 @@
 // complete outcome (the fair baseline).
 //
 // Each figure is the median over `rounds` rounds of the mean time per call in the
-// round, after a warm-up round. Build with `-c release`.
+// round, after a warm-up round; the rounds interleave the figures, and each ratio
+// is the median of the rounds' own ratios. Build with `-c release`.
 
 import Foundation
 import OfflinePush
 
-let rounds = 7
+let rounds = 11
 let batch = 100
 
 func message(_ i: Int) -> IncomingMessage {
@@ -48,18 +49,27 @@ func nativeRender(_ m: IncomingMessage) -> RenderOutcome {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// Median over rounds of nanoseconds per call; `body` returns a number to consume.
-func measure(_ calls: Int, _ body: (Int) throws -> Int) rethrows -> Double {
-    var sink = 0
-    for i in 0..<calls { sink &+= try body(i) }  // warm-up
-    var perCall: [Double] = []
-    for _ in 0..<rounds {
-        let start = now()
-        for i in 0..<calls { sink &+= try body(i) }
-        perCall.append(Double(now() - start) / Double(calls))
+/// Every result is added here, so the optimizer keeps the work.
+var sink = 0
+
+/// Mean nanoseconds per call over one round of `calls` calls; `body` returns a number to consume.
+func timeRound(_ calls: Int, _ body: (Int) throws -> Int) rethrows -> Double {
+    let start = now()
+    for i in 0..<calls { sink &+= try body(i) }
+    return Double(now() - start) / Double(calls)
+}
+
+/// One figure: its time in each round. Rounds interleave every figure, the
+/// baseline included, so a burst of noise on this shared machine lands on all of
+/// them at once; the ratio is the median of the rounds' own ratios.
+final class Figure {
+    let label: String
+    var perRound: [Double] = []
+    init(_ label: String) { self.label = label }
+    var median: Double { perRound.sorted()[perRound.count / 2] }
+    func ratio(to base: Figure) -> Double {
+        zip(perRound, base.perRound).map { $0 / $1 }.sorted()[perRound.count / 2]
     }
-    if sink == 42 { print("") }  // consumes every result so the optimizer keeps the work
-    return perCall.sorted()[rounds / 2]
 }
 
 func size(_ outcome: RenderOutcome) -> Int {
@@ -135,19 +145,29 @@ let messages = (0..<batch).map(message)
 for m in messages where try manager.render(message: m) != nativeRender(m) {
     fatalError("the baseline must build what the package returns")
 }
-let nativeNs = measure(calls * 10) { i in size(nativeRender(messages[i % batch])) }
-let bareNs = try measure(calls) { _ in try manager.isLoggedIn() ? 1 : 0 }
-let renderNs = try measure(calls) { i in size(try manager.render(message: messages[i % batch])) }
-let batchNs = try measure(max(calls / batch, 1)) { _ in try manager.renderBatch(messages: messages).reduce(0) { $0 + size($1) } }
-    / Double(batch)
-
-func line(_ label: String, _ ns: Double) -> String {
-    label.padding(toLength: 40, withPad: " ", startingAt: 0)
-        + String(format: "%10.1f ns  %.1fx", ns, ns / nativeNs)
+let native = Figure("native Swift, whole outcome (baseline)")
+let bare = Figure("bare call isLoggedIn()")
+let render = Figure("render(message)")
+let renderBatch = Figure("renderBatch(100), per message")
+// Round -1 warms every path up and is not counted.
+for round in -1..<rounds {
+    let times = [
+        timeRound(calls * 10) { i in size(nativeRender(messages[i % batch])) },
+        try timeRound(calls) { _ in try manager.isLoggedIn() ? 1 : 0 },
+        try timeRound(calls) { i in size(try manager.render(message: messages[i % batch])) },
+        try timeRound(max(calls / batch, 1)) { _ in
+            try manager.renderBatch(messages: messages).reduce(0) { $0 + size($1) }
+        } / Double(batch),
+    ]
+    if round >= 0 {
+        for (figure, ns) in zip([native, bare, render, renderBatch], times) { figure.perRound.append(ns) }
+    }
 }
-print("swift-bench: calls per round: \(calls), rounds: \(rounds), median ns per call")
-print("swift-bench: " + line("native Swift, whole outcome (baseline)", nativeNs))
-print("swift-bench: " + line("bare call isLoggedIn()", bareNs))
-print("swift-bench: " + line("render(message)", renderNs))
-print("swift-bench: " + line("renderBatch(100), per message", batchNs))
+if sink == 42 { print("") }
+
+print("swift-bench: calls per round: \(calls), rounds: \(rounds) interleaved, median ns per call, median of the rounds' ratios")
+for figure in [native, bare, render, renderBatch] {
+    print("swift-bench: " + figure.label.padding(toLength: 40, withPad: " ", startingAt: 0)
+        + String(format: "%10.1f ns  %.1fx", figure.median, figure.ratio(to: native)))
+}
 try coldStarts(runs: 11)

@@ -123,16 +123,31 @@ object UniffiFastPath {
 
     private val buffers = ThreadLocal.withInitial { Buffer(INITIAL) }
 
+    /**
+     * The buffer a call used last, on any thread: a first guess before the
+     * thread-local lookup, for each string written and read. A guess only: it
+     * is taken when its `ByteBuffer` is the one being written or read, which
+     * only its own thread ever writes or reads (a race costs the lookup).
+     */
+    private var last: Buffer? = null
+
+    /** The fast-path buffer whose bytes are [buf], if [buf] is one. */
+    private fun bufferOf(buf: ByteBuffer): Buffer? {
+        val guess = last
+        if (guess != null && guess.bytes === buf) return guess
+        val own = buffers.get()
+        return if (own.bytes === buf) own else null
+    }
+
     /** Called by [UniffiUtf8.write] for a string about to be written at [position] of a heap buffer. */
     internal fun record(buf: ByteBuffer, position: Int, value: String) {
-        val buffer = buffers.get()
-        if (buffer.busy && buffer.bytes === buf) buffer.record(position, value)
+        val buffer = bufferOf(buf)
+        if (buffer != null && buffer.busy) buffer.record(position, value)
     }
 
     /** Called by [UniffiUtf8.read] for a string the answer names by its [position] in the argument. */
     internal fun recorded(buf: ByteBuffer, position: Int): String {
-        val buffer = buffers.get()
-        if (buffer.bytes !== buf) throw InternalException("fast path: a string reference outside an answer")
+        val buffer = bufferOf(buf) ?: throw InternalException("fast path: a string reference outside an answer")
         return buffer.recorded(position)
     }
 
@@ -147,14 +162,19 @@ object UniffiFastPath {
         // strings the outer buffer recorded.
         val nested = kept.busy
         var buffer = if (nested) Buffer(INITIAL) else kept
+        var installed = kept
         fun use(next: Buffer) {
             if (next !== buffer) {
                 buffer.busy = false
                 buffer.forget()
             }
             next.busy = true
-            buffers.set(next)
+            if (next !== installed) {
+                buffers.set(next)
+                installed = next
+            }
             buffer = next
+            last = next
         }
         fun writeInto(next: Buffer): Int {
             use(next)
@@ -199,7 +219,8 @@ object UniffiFastPath {
             buffer.forget()
             // The thread keeps its own buffer: not a nested call's, and not one
             // grown beyond KEEP_AT_MOST, whatever the answer was.
-            buffers.set(if (nested || buffer.capacity > KEEP_AT_MOST) kept else buffer)
+            val keep = if (nested || buffer.capacity > KEEP_AT_MOST) kept else buffer
+            if (keep !== installed) buffers.set(keep)
         }
     }
 

@@ -26,9 +26,10 @@ import org.offlinepush.FfiConverterTypeRenderOutcome
  * complete outcome (the fair baseline).
  *
  * Each figure is the median over [ROUNDS] rounds of the mean time per call in
- * the round, after a warm-up that lets the JIT compile everything.
+ * the round, after a warm-up round that lets the JIT compile everything; the
+ * rounds interleave the figures, and each ratio is the median of the rounds' own.
  */
-private const val ROUNDS = 7
+private const val ROUNDS = 11
 private const val BATCH = 100
 
 private fun message(i: Int) = IncomingMessage(
@@ -78,18 +79,29 @@ private fun nativeRender(m: IncomingMessage): RenderOutcome {
     )
 }
 
-/** Median over rounds of nanoseconds per call; [body] returns a number to consume. */
-private inline fun measure(callsPerRound: Int, body: (Int) -> Int): Double {
-    var sink = 0L
-    repeat(callsPerRound) { sink += body(it) } // warm-up
-    val perCall = DoubleArray(ROUNDS) {
-        val start = System.nanoTime()
-        repeat(callsPerRound) { sink += body(it) }
-        (System.nanoTime() - start).toDouble() / callsPerRound
-    }
-    perCall.sort()
-    if (sink == 42L) println() // consumes every result so the JIT cannot drop the work
-    return perCall[ROUNDS / 2]
+/** Every result is added here, so the JIT cannot drop the work. */
+private var sink = 0L
+
+/** Mean nanoseconds per call over one round of [calls] calls; [body] returns a number to consume. */
+private inline fun timeRound(calls: Int, body: (Int) -> Int): Double {
+    val start = System.nanoTime()
+    var local = 0L
+    repeat(calls) { local += body(it) }
+    sink += local
+    return (System.nanoTime() - start).toDouble() / calls
+}
+
+/**
+ * One figure: its time in each round. Rounds interleave every figure, the
+ * baseline included, so a burst of noise on this shared machine lands on all of
+ * them at once; the ratio is the median of the rounds' own ratios.
+ */
+private class Figure(val label: String) {
+    val perRound = DoubleArray(ROUNDS)
+
+    fun median(): Double = perRound.sorted()[ROUNDS / 2]
+
+    fun ratioTo(base: Figure): Double = DoubleArray(ROUNDS) { perRound[it] / base.perRound[it] }.sorted()[ROUNDS / 2]
 }
 
 private fun outcomeSize(o: RenderOutcome): Int = when (o) {
@@ -159,33 +171,41 @@ fun main(args: Array<String>) {
     val messages = List(BATCH) { message(it) }
     for (m in messages) check(manager.render(m) == nativeRender(m)) { "the baseline must build what the package returns" }
 
-    val nativeNs = measure(calls * 50) { i -> outcomeSize(nativeRender(messages[i % BATCH])) }
     // Where a render's time goes on this side: the generated converters alone.
     val scratch = java.nio.ByteBuffer.allocate(64 * 1024)
-    val writeNs = measure(calls) { i ->
-        scratch.clear()
-        FfiConverterTypeIncomingMessage.write(messages[i % BATCH], scratch)
-        scratch.position()
-    }
     val outcomeBytes = java.nio.ByteBuffer.allocate(64 * 1024)
     FfiConverterTypeRenderOutcome.write(manager.render(messages[0]), outcomeBytes)
     outcomeBytes.flip()
-    val readNs = measure(calls) {
-        outcomeBytes.position(0)
-        outcomeSize(FfiConverterTypeRenderOutcome.read(outcomeBytes))
+    val native = Figure("native Kotlin, whole outcome (baseline)")
+    val write = Figure("of which: write the message (generated converter)")
+    val read = Figure("of which: read the outcome (generated converter)")
+    val jni = Figure("JNI floor: a call that does nothing")
+    val bare = Figure("bare call isLoggedIn()")
+    val render = Figure("render(message)")
+    val batch = Figure("renderBatch(100), per message")
+    // Round 0 warms every path up and is not counted.
+    for (round in -1 until ROUNDS) {
+        fun keep(figure: Figure, ns: Double) { if (round >= 0) figure.perRound[round] = ns }
+        keep(native, timeRound(calls * 10) { i -> outcomeSize(nativeRender(messages[i % BATCH])) })
+        keep(write, timeRound(calls) { i ->
+            scratch.clear()
+            FfiConverterTypeIncomingMessage.write(messages[i % BATCH], scratch)
+            scratch.position()
+        })
+        keep(read, timeRound(calls) {
+            outcomeBytes.position(0)
+            outcomeSize(FfiConverterTypeRenderOutcome.read(outcomeBytes))
+        })
+        keep(jni, timeRound(calls * 10) { i -> UniffiFastPath.nothing(i.toLong()).toInt() })
+        keep(bare, timeRound(calls) { if (manager.isLoggedIn()) 1 else 0 })
+        keep(render, timeRound(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) })
+        keep(batch, timeRound(calls / BATCH) { manager.renderBatch(messages).sumOf(::outcomeSize) } / BATCH)
     }
-    val jniNs = measure(calls * 10) { i -> UniffiFastPath.nothing(i.toLong()).toInt() }
-    val bareNs = measure(calls) { if (manager.isLoggedIn()) 1 else 0 }
-    val renderNs = measure(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) }
-    val batchNs = measure(calls / BATCH) { manager.renderBatch(messages).sumOf(::outcomeSize) } / BATCH
+    if (sink == 42L) println()
 
-    println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS, median ns per call")
-    println("kotlin-bench: native Kotlin, whole outcome (baseline)  %10.1f ns  1.0x".format(nativeNs))
-    println("kotlin-bench: of which: write the message (generated converter)  %10.1f ns  %.1fx".format(writeNs, writeNs / nativeNs))
-    println("kotlin-bench: of which: read the outcome (generated converter)   %10.1f ns  %.1fx".format(readNs, readNs / nativeNs))
-    println("kotlin-bench: JNI floor: a call that does nothing  %10.1f ns  %.1fx".format(jniNs, jniNs / nativeNs))
-    println("kotlin-bench: bare call isLoggedIn()          %10.1f ns  %.1fx".format(bareNs, bareNs / nativeNs))
-    println("kotlin-bench: render(message)                 %10.1f ns  %.1fx".format(renderNs, renderNs / nativeNs))
-    println("kotlin-bench: renderBatch(100), per message   %10.1f ns  %.1fx".format(batchNs, batchNs / nativeNs))
+    println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS interleaved, median ns per call, median of the rounds' ratios")
+    for (figure in listOf(native, write, read, jni, bare, render, batch)) {
+        println("kotlin-bench: %-52s %10.1f ns  %.1fx".format(figure.label, figure.median(), figure.ratioTo(native)))
+    }
     coldStarts(runs = 11)
 }
