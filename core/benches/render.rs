@@ -16,12 +16,14 @@ use support::group_message;
 /// rules build it.
 fn build_output_only<'m>(m: &MessageView<'m>) -> NotificationView<'m> {
     let group = m.group.unwrap();
-    let mut content = String::new();
-    content.push_str(m.sender.name_card.unwrap());
+    let name_card = m.sender.name_card.unwrap();
+    let Some(ElementView::Text(text)) = m.elements.iter().next() else {
+        panic!("the benchmark message starts with a text");
+    };
+    let mut content = String::with_capacity(name_card.len() + 2 + text.len() + "[图片]".len());
+    content.push_str(name_card);
     content.push_str(": ");
-    if let Some(ElementView::Text(text)) = m.elements.iter().next() {
-        content.push_str(text);
-    }
+    content.push_str(text);
     content.push_str("[图片]");
     NotificationView {
         title: group.name.unwrap(),
@@ -38,6 +40,12 @@ fn build_output_only<'m>(m: &MessageView<'m>) -> NotificationView<'m> {
         notify_mode: NotifyMode::Normal,
         badge_count: None,
     }
+}
+
+/// The earlier lower bound: the same notification as the owned record, its
+/// strings copied (what `render` built before it borrowed).
+fn build_owned_only(m: &IncomingMessage) -> OfflinePushNotification {
+    build_output_only(&m.view()).into_owned()
 }
 
 fn bench(c: &mut Criterion) {
@@ -78,6 +86,12 @@ fn bench(c: &mut Criterion) {
     group.bench_function("rules::render (D1-D7, T, C, F, S, B, N)", |b| {
         b.iter(|| render(black_box(&ctx), black_box(&view)))
     });
+    group.bench_function("baseline, owned: build the notification record only", |b| {
+        b.iter(|| build_owned_only(black_box(&message)))
+    });
+    group.bench_function("rules::render, then the owned record", |b| {
+        b.iter(|| render(black_box(&ctx), black_box(&view)).into_owned())
+    });
     group.bench_function("OfflinePushManager::render (cache check + owned message)", |b| {
         b.iter(|| manager.render(black_box(message.clone())))
     });
@@ -117,6 +131,60 @@ fn bench(c: &mut Criterion) {
                     .unwrap()
                     .unwrap();
                 out.len()
+            })
+        },
+    );
+    let tiny = IncomingMessage {
+        message_id: None,
+        conversation_type: ConversationType::C2c,
+        sender: MessageSender {
+            user_id: "a".into(),
+            nickname: None,
+            name_card: None,
+        },
+        group: None,
+        elements: vec![],
+        push_settings: None,
+        timestamp: 0,
+    };
+    let mut tiny_bytes = Vec::new();
+    <IncomingMessage as uniffi::Lower<UniFfiTag>>::write(tiny, &mut tiny_bytes);
+    group.bench_function(
+        "the fast path's floor: calls::ops::preview of a tiny message",
+        |b| {
+            b.iter(|| {
+                out.clear();
+                offline_push::calls::ops::preview(&manager, black_box(&tiny_bytes), &mut out)
+                    .unwrap()
+                    .unwrap();
+                out.len()
+            })
+        },
+    );
+    // A batch of 100 of the same shape (one text each, distinct), per message.
+    let batch: Vec<IncomingMessage> = (0..100)
+        .map(|i| {
+            let mut m = message.clone();
+            m.elements[0] = MessageElement::Text {
+                text: format!("look at this {i} "),
+            };
+            m
+        })
+        .collect();
+    let mut batch_bytes = Vec::new();
+    <Vec<IncomingMessage> as uniffi::Lower<UniFfiTag>>::write(batch, &mut batch_bytes);
+    group.bench_function(
+        "the fast path: calls::ops::render_batch of 100, per message",
+        |b| {
+            b.iter_custom(|iterations| {
+                let start = std::time::Instant::now();
+                for _ in 0..iterations {
+                    out.clear();
+                    offline_push::calls::ops::render_batch(&manager, black_box(&batch_bytes), &mut out)
+                        .unwrap()
+                        .unwrap();
+                }
+                start.elapsed() / 100
             })
         },
     );

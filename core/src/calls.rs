@@ -78,6 +78,7 @@ pub mod ops {
 
     type Answer = Result<Result<(), OfflinePushError>, WireError>;
 
+    #[inline]
     fn one<'a>(input: &'a [u8]) -> Result<crate::view::MessageView<'a>, WireError> {
         let mut reader = Reader::new(input);
         let message = reader.message()?;
@@ -85,6 +86,7 @@ pub mod ops {
         Ok(message)
     }
 
+    #[inline]
     fn many<'a>(input: &'a [u8]) -> Result<Vec<crate::view::MessageView<'a>>, WireError> {
         let mut reader = Reader::new(input);
         let messages = reader.messages()?;
@@ -101,13 +103,26 @@ pub mod ops {
             .map_err(Into::into))
     }
 
-    /// `OfflinePushManager::render_batch`.
+    /// `OfflinePushManager::render_batch`: each message read, rendered and
+    /// written in turn, against one look at the store.
     pub fn render_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let messages = many(input)?;
-        Ok(m.engine
-            .render_all(&messages)
-            .map(|outcomes| Writer::new(out, input).outcomes(&outcomes))
-            .map_err(Into::into))
+        let mut reader = Reader::new(input);
+        let count = reader.count()?;
+        let mut renderer = match m.engine.renderer() {
+            Ok(renderer) => renderer,
+            Err(error) => return Ok(Err(error.into())),
+        };
+        let mut writer = Writer::new(out, input);
+        writer.count(count);
+        for _ in 0..count {
+            let message = reader.message()?;
+            match renderer.render(&message) {
+                Ok(outcome) => writer.outcome(&outcome),
+                Err(error) => return Ok(Err(error.into())),
+            }
+        }
+        reader.finish()?;
+        Ok(Ok(()))
     }
 
     /// `OfflinePushManager::receive`.

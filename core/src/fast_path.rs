@@ -19,7 +19,7 @@
 //! (`GetByteArrayRegion`) before the call runs (`receive` tells a listener, in
 //! Java), and the answer into it (`SetByteArrayRegion`) after. Each entry point takes the manager's handle (borrowed: the Kotlin
 //! object's call counter keeps it alive for the call, as UniFFI's own
-//! `callWithHandle` does), the array and the argument's length, and returns
+//! `callWithHandle` does), the array, its size and the argument's length, and returns
 //! `code << 32 | length`: [`OK`] with the answer, [`ERROR`] with an
 //! `OfflinePushError`, [`PANIC`] with a message (a bug, as UniFFI's unexpected
 //! error), or [`TOO_BIG`] with the length the answer needs: the answer waits in
@@ -46,53 +46,43 @@ thread_local! {
 /// nothing is pinned, so the garbage collector is never held up).
 ///
 /// # Safety
-/// `env` is the JNI environment of this thread and `array` a live `byte[]`.
+/// `env` is the JNI environment of this thread, `array` a live `byte[]` and
+/// `capacity` its length (Kotlin passes `array.size` beside it): within it no
+/// JNI copy can throw, so none is checked for a pending exception.
 unsafe fn read_array(
     env: *mut JNIEnv,
     array: jbyteArray,
-    length: usize,
+    capacity: jint,
+    length: jint,
     into: &mut Vec<u8>,
 ) -> Result<(), String> {
-    let size = ((**env).v1_1.GetArrayLength)(env, array);
-    let Some(length) = i32::try_from(length).ok().filter(|&l| l <= size) else {
+    if length < 0 || length > capacity {
         return Err("fast path: the argument is longer than its array".to_string());
-    };
+    }
     into.clear();
     into.resize(length as usize, 0);
     ((**env).v1_1.GetByteArrayRegion)(env, array, 0, length, into.as_mut_ptr().cast());
-    no_exception(env).ok_or_else(|| "fast path: the array could not be read".to_string())
+    Ok(())
 }
 
-/// Copies `bytes` to the start of `array`; `Some(false)` when it does not fit.
+/// Copies `bytes` to the start of `array`; false when it does not fit.
 ///
 /// # Safety
 /// As [`read_array`].
-unsafe fn write_array(env: *mut JNIEnv, array: jbyteArray, bytes: &[u8]) -> Option<bool> {
-    let size = ((**env).v1_1.GetArrayLength)(env, array);
-    let Some(length) = i32::try_from(bytes.len()).ok().filter(|&l| l <= size) else {
-        return Some(false);
-    };
-    ((**env).v1_1.SetByteArrayRegion)(env, array, 0, length, bytes.as_ptr().cast());
-    no_exception(env).map(|()| true)
-}
-
-/// `None` (and the exception cleared) if the last JNI call threw.
-///
-/// # Safety
-/// As [`read_array`].
-unsafe fn no_exception(env: *mut JNIEnv) -> Option<()> {
-    if !((**env).v1_2.ExceptionCheck)(env) {
-        Some(())
-    } else {
-        ((**env).v1_1.ExceptionClear)(env);
-        None
+unsafe fn write_array(env: *mut JNIEnv, array: jbyteArray, capacity: jint, bytes: &[u8]) -> bool {
+    match i32::try_from(bytes.len()) {
+        Ok(length) if length <= capacity => {
+            ((**env).v1_1.SetByteArrayRegion)(env, array, 0, length, bytes.as_ptr().cast());
+            true
+        }
+        _ => false,
     }
 }
 
 /// One entry point: the argument out of the array, the call, the answer into it
 /// (or into the stash).
-fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, length: jint, op: Op) -> jlong {
-    if env.is_null() || array.is_null() || handle == 0 || length < 0 {
+fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, capacity: jint, length: jint, op: Op) -> jlong {
+    if env.is_null() || array.is_null() || handle == 0 || length < 0 || capacity < 0 {
         return PANIC << 32;
     }
     // No borrow of IN or OUT is held during the call: a listener that `receive`
@@ -100,25 +90,25 @@ fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, length: jint, op: Op
     let mut input = IN.take();
     input.clear();
     // SAFETY: the JVM passes this thread's environment and a live byte[].
-    let copied = unsafe { read_array(env, array, length as usize, &mut input) };
+    let copied = unsafe { read_array(env, array, capacity, length, &mut input) };
     let mut out = OUT.take();
     let code = run(handle, copied.map(|()| &input[..]), &mut out, op);
-    let answer = hand_over(env, array, &out, code);
+    let answer = hand_over(env, array, capacity, &out, code);
     OUT.set(out);
     IN.set(input);
     answer
 }
 
 /// Copies `out` into the caller's array, or keeps it for `takeStash`.
-fn hand_over(env: *mut JNIEnv, array: jbyteArray, out: &[u8], code: i64) -> jlong {
+fn hand_over(env: *mut JNIEnv, array: jbyteArray, capacity: jint, out: &[u8], code: i64) -> jlong {
     let Ok(length) = i32::try_from(out.len()) else {
         return PANIC << 32;
     };
     // SAFETY: as in `call`.
-    let copied = unsafe { write_array(env, array, out) };
+    let copied = unsafe { write_array(env, array, capacity, out) };
     match copied {
-        Some(true) => code << 32 | i64::from(length),
-        Some(false) => {
+        true => code << 32 | i64::from(length),
+        false => {
             STASH.with_borrow_mut(|stash| {
                 stash.clear();
                 stash.push(code as u8);
@@ -126,7 +116,6 @@ fn hand_over(env: *mut JNIEnv, array: jbyteArray, out: &[u8], code: i64) -> jlon
             });
             TOO_BIG << 32 | i64::from(length)
         }
-        None => PANIC << 32,
     }
 }
 
@@ -136,23 +125,31 @@ pub extern "system" fn Java_org_offlinepush_UniffiFastPath_takeStash(
     env: *mut JNIEnv,
     _this: jobject,
     array: jbyteArray,
+    capacity: jint,
 ) -> jlong {
-    if env.is_null() || array.is_null() {
+    if env.is_null() || array.is_null() || capacity < 0 {
         return PANIC << 32;
     }
     let stash = STASH.take();
     let Some((&code, answer)) = stash.split_first() else {
         return PANIC << 32;
     };
-    hand_over(env, array, answer, i64::from(code))
+    hand_over(env, array, capacity, answer, i64::from(code))
 }
 
 macro_rules! entry_point {
     ($(#[$doc:meta])* $name:ident, $op:path) => {
         $(#[$doc])*
         #[no_mangle]
-        pub extern "system" fn $name(env: *mut JNIEnv, _this: jobject, handle: jlong, array: jbyteArray, length: jint) -> jlong {
-            call(env, handle, array, length, $op)
+        pub extern "system" fn $name(
+            env: *mut JNIEnv,
+            _this: jobject,
+            handle: jlong,
+            array: jbyteArray,
+            capacity: jint,
+            length: jint,
+        ) -> jlong {
+            call(env, handle, array, capacity, length, $op)
         }
     };
 }

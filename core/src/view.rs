@@ -111,16 +111,34 @@ impl<'a> Elements<'a> {
     }
 
     /// The elements in order.
-    pub fn iter(&self) -> impl Iterator<Item = ElementView<'a>> + '_ {
-        let (owned, views) = match self {
-            Self::Owned(elements) => (elements.iter(), [].iter()),
-            Self::Views(elements) => ([].iter(), elements.iter()),
-        };
-        owned.map(ElementView::of).chain(views.copied())
+    pub fn iter(&self) -> ElementsIter<'a, '_> {
+        match self {
+            Self::Owned(elements) => ElementsIter::Owned(elements.iter()),
+            Self::Views(elements) => ElementsIter::Views(elements.iter()),
+        }
+    }
+}
+
+/// [`Elements::iter`].
+pub enum ElementsIter<'a, 'e> {
+    Owned(std::slice::Iter<'a, MessageElement>),
+    Views(std::slice::Iter<'e, ElementView<'a>>),
+}
+
+impl<'a> Iterator for ElementsIter<'a, '_> {
+    type Item = ElementView<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<ElementView<'a>> {
+        match self {
+            Self::Owned(elements) => elements.next().map(ElementView::of),
+            Self::Views(elements) => elements.next().copied(),
+        }
     }
 }
 
 impl<'a> ElementView<'a> {
+    #[inline]
     pub fn of(element: &'a MessageElement) -> Self {
         match element {
             MessageElement::Text { text } => Self::Text(text),

@@ -58,6 +58,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Read<[u8; N]> {
         match self.rest.split_first_chunk::<N>() {
             Some((value, rest)) => {
@@ -68,22 +69,27 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn i8(&mut self) -> Read<i8> {
         self.array::<1>().map(i8::from_be_bytes)
     }
 
+    #[inline]
     fn i32(&mut self) -> Read<i32> {
         self.array::<4>().map(i32::from_be_bytes)
     }
 
+    #[inline]
     fn u32(&mut self) -> Read<u32> {
         self.array::<4>().map(u32::from_be_bytes)
     }
 
+    #[inline]
     fn i64(&mut self) -> Read<i64> {
         self.array::<8>().map(i64::from_be_bytes)
     }
 
+    #[inline]
     fn bool(&mut self) -> Read<bool> {
         match self.i8()? {
             0 => Ok(false),
@@ -93,6 +99,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A fieldless enum: its variant's number, from 1, as UniFFI writes it.
+    #[inline]
     fn variant<T: Copy>(&mut self, name: &str, variants: &[T]) -> Read<T> {
         let number = self.i32()?;
         usize::try_from(number)
@@ -102,6 +109,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| WireError(format!("no {name} variant {number}")))
     }
 
+    #[inline]
     fn take(&mut self, length: i32) -> Read<&'a [u8]> {
         let length =
             usize::try_from(length).map_err(|_| WireError(format!("a negative length, {length}")))?;
@@ -116,17 +124,20 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
+    #[inline]
     fn string(&mut self) -> Read<&'a str> {
         let length = self.i32()?;
         std::str::from_utf8(self.take(length)?).map_err(|e| WireError(e.to_string()))
     }
 
+    #[inline]
     fn bytes(&mut self) -> Read<&'a [u8]> {
         let length = self.i32()?;
         self.take(length)
     }
 
     /// UniFFI's `Option` tag: 0 unset, 1 set.
+    #[inline]
     fn present(&mut self) -> Read<bool> {
         match self.i8()? {
             0 => Ok(false),
@@ -135,6 +146,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
         if self.present()? {
             read(self).map(Some)
@@ -143,7 +155,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn count(&mut self) -> Read<usize> {
+    /// A sequence's count.
+    #[inline]
+    pub fn count(&mut self) -> Read<usize> {
         let count = self.i32()?;
         usize::try_from(count).map_err(|_| WireError(format!("a negative count, {count}")))
     }
@@ -161,6 +175,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An `IncomingMessage`.
+    #[inline]
     pub fn message(&mut self) -> Read<MessageView<'a>> {
         Ok(MessageView {
             message_id: self.option(Self::string)?,
@@ -189,6 +204,7 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline]
     fn element(&mut self) -> Read<ElementView<'a>> {
         Ok(match self.i32()? {
             1 => ElementView::Text(self.string()?),
@@ -206,6 +222,7 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline]
     fn push_settings(&mut self) -> Read<PushSettingsView<'a>> {
         Ok(PushSettingsView {
             enabled: self.bool()?,
@@ -288,7 +305,8 @@ impl<'o, 'i> Writer<'o, 'i> {
         }
     }
 
-    fn count(&mut self, count: usize) {
+    /// A sequence's count.
+    pub fn count(&mut self, count: usize) {
         self.lower(i32::try_from(count).unwrap_or(i32::MAX));
     }
 

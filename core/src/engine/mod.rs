@@ -32,6 +32,38 @@ use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+/// See [`Engine::renderer`].
+pub(crate) struct Renderer<'e> {
+    engine: &'e Engine,
+    cache: MutexGuard<'e, Cache>,
+}
+
+impl Renderer<'_> {
+    /// D1–D7 and the notification for one message (its receive option read
+    /// from the store the first time its conversation comes up).
+    pub(crate) fn render<'m>(&mut self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
+        let option = option_of(&*self.engine.store, &mut self.cache, message)?;
+        Ok(render::render(
+            &self.cache.context(self.engine.platform, &option),
+            message,
+        ))
+    }
+}
+
+/// D5's input for one message: its conversation's receive option.
+fn option_of<'m>(
+    store: &dyn Store,
+    cache: &mut Cache,
+    message: &MessageView<'m>,
+) -> Result<OneOption<'m>, Error> {
+    let conversation_id = conversation_id(message);
+    Ok(OneOption {
+        conversation_type: message.conversation_type,
+        conversation_id,
+        option: cache.load_receive_option(store, message.conversation_type, conversation_id)?,
+    })
+}
+
 pub(crate) struct Engine {
     platform: Platform,
     store: Arc<dyn Store>,
@@ -231,31 +263,20 @@ impl Engine {
     /// D1–D7 and the notification, for each message in order, from one view of
     /// the store.
     pub(crate) fn render_all<'m>(&self, messages: &[MessageView<'m>]) -> Result<Vec<OutcomeView<'m>>, Error> {
-        let mut cache = self.fresh()?;
-        let mut options = Vec::with_capacity(messages.len());
-        for message in messages {
-            options.push(self.option_of(&mut cache, message)?);
-        }
-        Ok(messages
-            .iter()
-            .zip(&options)
-            .map(|(m, option)| render::render(&cache.context(self.platform, option), m))
-            .collect())
+        let mut renderer = self.renderer()?;
+        messages.iter().map(|m| renderer.render(m)).collect()
     }
 
     pub(crate) fn render<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
-        let mut cache = self.fresh()?;
-        let option = self.option_of(&mut cache, message)?;
-        Ok(render::render(&cache.context(self.platform, &option), message))
+        self.renderer()?.render(message)
     }
 
-    /// D5's input for one message: its conversation's receive option.
-    fn option_of<'m>(&self, cache: &mut Cache, message: &MessageView<'m>) -> Result<OneOption<'m>, Error> {
-        let conversation_id = conversation_id(message);
-        Ok(OneOption {
-            conversation_type: message.conversation_type,
-            conversation_id,
-            option: cache.load_receive_option(&*self.store, message.conversation_type, conversation_id)?,
+    /// Renders one message after another against one look at the store: the
+    /// cache is brought up to date once and held until the renderer is dropped.
+    pub(crate) fn renderer(&self) -> Result<Renderer<'_>, Error> {
+        Ok(Renderer {
+            engine: self,
+            cache: self.fresh()?,
         })
     }
 
@@ -292,7 +313,7 @@ impl Engine {
 
     fn receive_locked<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let mut cache = self.fresh()?;
-        let option = self.option_of(&mut cache, message)?;
+        let option = option_of(&*self.store, &mut cache, message)?;
         let outcome = render::render(&cache.context(self.platform, &option), message);
         // D1: with no one signed in nothing is recorded (R1 is per account).
         let Ok(user_id) = cache.user_id() else {

@@ -26,33 +26,62 @@ fn placeholder(element: ElementView<'_>, locale: PushLocale) -> &'static str {
     }
 }
 
-/// C1: appends the text of one element: a text is itself, a custom element is
-/// `[desc]` or nothing when its desc is unset, the others are their placeholder.
-fn push_element_text(out: &mut String, element: ElementView<'_>, locale: PushLocale) {
+/// C1: the text of one element: a text is itself, a custom element is `[desc]`
+/// (the brackets are `true`) or nothing when its desc is unset, the others are
+/// their placeholder.
+fn element_text<'a>(element: ElementView<'a>, locale: PushLocale) -> (&'a str, bool) {
     match element {
-        ElementView::Text(text) => out.push_str(text),
-        ElementView::Custom { desc, .. } => {
-            if let Some(desc) = filled(desc) {
+        ElementView::Text(text) => (text, false),
+        ElementView::Custom { desc, .. } => match filled(desc) {
+            Some(desc) => (desc, true),
+            None => ("", false),
+        },
+        other => (placeholder(other, locale), false),
+    }
+}
+
+/// C2's length in bytes, without building it.
+fn message_content_len(message: &MessageView<'_>, locale: PushLocale) -> usize {
+    message
+        .elements
+        .iter()
+        .map(|e| match element_text(e, locale) {
+            (text, false) => text.len(),
+            (desc, true) => desc.len() + 2,
+        })
+        .sum()
+}
+
+/// D7's question: whether C2 has any text (without building it).
+pub fn has_message_content(message: &MessageView<'_>, locale: PushLocale) -> bool {
+    message.elements.iter().any(|e| {
+        let (text, brackets) = element_text(e, locale);
+        brackets || !text.is_empty()
+    })
+}
+
+/// C2 appended to `out`: the element texts joined in order with no separator.
+fn push_message_content(out: &mut String, message: &MessageView<'_>, locale: PushLocale) {
+    for element in message.elements.iter() {
+        match element_text(element, locale) {
+            (text, false) => out.push_str(text),
+            (desc, true) => {
                 out.push('[');
                 out.push_str(desc);
                 out.push(']');
             }
         }
-        other => out.push_str(placeholder(other, locale)),
     }
 }
 
-/// C2: the message content, the element texts joined in order with no
-/// separator. A message of one text element is that text, borrowed.
+/// C2: the message content. A message of one text element is that text,
+/// borrowed; otherwise it is built in one allocation of its exact size.
 pub fn message_content<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
-    let mut elements = message.elements.iter();
-    if let (1, Some(ElementView::Text(text))) = (message.elements.len(), elements.next()) {
+    if let (1, Some(ElementView::Text(text))) = (message.elements.len(), message.elements.iter().next()) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::new();
-    for element in message.elements.iter() {
-        push_element_text(&mut out, element, locale);
-    }
+    let mut out = String::with_capacity(message_content_len(message, locale));
+    push_message_content(&mut out, message, locale);
     Cow::Owned(out)
 }
 
@@ -66,26 +95,21 @@ pub fn group_display_name<'a>(sender: &SenderView<'a>) -> &'a str {
     group_nickname(sender).unwrap_or(sender.user_id)
 }
 
-/// C3, C4 from an already computed message content (C2).
-fn conversation_content<'a>(message: &MessageView<'a>, content: Cow<'a, str>) -> Cow<'a, str> {
+/// C1–C4: what the conversation list shows for a message (no description: C5
+/// belongs to the notification only). A group's is built in one allocation.
+pub fn preview<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
     match message.conversation_type {
         ConversationType::Group => {
             let name = group_display_name(&message.sender);
-            let mut out = String::with_capacity(name.len() + 2 + content.len());
+            let mut out = String::with_capacity(name.len() + 2 + message_content_len(message, locale));
             out.push_str(name);
             out.push_str(": ");
-            out.push_str(&content);
+            push_message_content(&mut out, message, locale);
             Cow::Owned(out)
         }
         // C3; a system message never notifies (D2) and previews as its content.
-        ConversationType::C2c | ConversationType::System => content,
+        ConversationType::C2c | ConversationType::System => message_content(message, locale),
     }
-}
-
-/// C1–C4: what the conversation list shows for a message (no description: C5
-/// belongs to the notification only).
-pub fn preview<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
-    conversation_content(message, message_content(message, locale))
 }
 
 /// C5: the sender's description, if set, which replaces the whole content.
@@ -93,12 +117,11 @@ pub fn description<'a>(message: &MessageView<'a>) -> Option<&'a str> {
     message.push_settings.and_then(|s| filled(s.description))
 }
 
-/// C1–C5: the notification content, given the message content (C2) already
-/// computed by the caller for D7.
-pub fn notification_content<'a>(message: &MessageView<'a>, content: Cow<'a, str>) -> Cow<'a, str> {
+/// C1–C5: the notification content.
+pub fn notification_content<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
     match description(message) {
         Some(description) => Cow::Borrowed(description),
-        None => conversation_content(message, content),
+        None => preview(message, locale),
     }
 }
 
@@ -183,8 +206,7 @@ mod tests {
             description: Some("New photo".into()),
             ..Default::default()
         });
-        let content = message_content(&m.view(), PushLocale::ZhHans);
-        assert_eq!(notification_content(&m.view(), content), "New photo");
+        assert_eq!(notification_content(&m.view(), PushLocale::ZhHans), "New photo");
         assert_eq!(preview(&m.view(), PushLocale::ZhHans), "Alice: [图片]");
     }
 }

@@ -7,7 +7,6 @@ use crate::model::{
     SessionState, SuppressReason,
 };
 use crate::view::MessageView;
-use std::borrow::Cow;
 
 /// Where D5 reads one conversation's receive option: the engine answers from
 /// what it already read for the message at hand, so rendering one message in a
@@ -67,16 +66,20 @@ pub fn in_dnd_window(window: &DoNotDisturbWindow, timestamp: i64) -> bool {
     }
     let local = timestamp.wrapping_add(i64::from(window.utc_offset_seconds));
     let second_of_day = local.rem_euclid(DAY);
-    let since_start = (second_of_day - i64::from(window.start_seconds)).rem_euclid(DAY);
+    // With the start in 0..DAY (V4) one day added at most brings the difference
+    // back into 0..DAY; the division is left for a start that is not.
+    let mut since_start = second_of_day - i64::from(window.start_seconds);
+    if since_start < 0 {
+        since_start += DAY;
+    }
+    if !(0..DAY).contains(&since_start) {
+        since_start = since_start.rem_euclid(DAY);
+    }
     since_start < duration
 }
 
-/// D1–D7 in order. `Ok` carries the message content (C2) that D7 computed, so
-/// the render does not compute it twice.
-pub fn decide<'a>(
-    ctx: &RenderContext<'_>,
-    message: &MessageView<'a>,
-) -> Result<Cow<'a, str>, SuppressReason> {
+/// D1–D7 in order.
+pub fn decide(ctx: &RenderContext<'_>, message: &MessageView<'_>) -> Result<(), SuppressReason> {
     // D1
     match ctx.session {
         SessionState::LoggedIn { .. } => {}
@@ -110,11 +113,10 @@ pub fn decide<'a>(
         return Err(SuppressReason::DoNotDisturb);
     }
     // D7
-    let message_content = content::message_content(message, ctx.locale);
-    if message_content.is_empty() && content::description(message).is_none() {
+    if !content::has_message_content(message, ctx.locale) && content::description(message).is_none() {
         return Err(SuppressReason::NothingToShow);
     }
-    Ok(message_content)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -147,6 +149,18 @@ mod tests {
         assert!(!in_dnd_window(&w, 0));
         let w = window(0, 3_600, 28_800); // at UTC+8
         assert!(in_dnd_window(&w, -28_800)); // negative timestamps wrap too
+    }
+
+    #[test]
+    fn d6_a_start_outside_the_day_still_wraps_as_before() {
+        // Never stored (V4 refuses it), but the function stays total.
+        let w = window(86_400 + 3_600, 3_600, 0);
+        assert!(in_dnd_window(&w, 3_600));
+        assert!(!in_dnd_window(&w, 7_200));
+        let w = window(-3_600, 7_200, 0);
+        assert!(in_dnd_window(&w, 86_400 - 1));
+        assert!(in_dnd_window(&w, 3_599));
+        assert!(!in_dnd_window(&w, 3_600));
     }
 
     #[test]

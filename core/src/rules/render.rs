@@ -13,7 +13,7 @@ use std::borrow::Cow;
 /// fail. What the notification repeats of the message it borrows.
 pub fn render<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> OutcomeView<'m> {
     match decide(ctx, message) {
-        Ok(message_content) => OutcomeView::Show(notification(ctx, message, message_content)),
+        Ok(()) => OutcomeView::Show(notification(ctx, message)),
         Err(reason) => OutcomeView::Suppress(reason),
     }
 }
@@ -22,11 +22,7 @@ pub fn render<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> Outcome
 /// nickname), F4 (group name), F5 (ext), S1 (Android sound: message, then global,
 /// then default; an invalid incoming sound counts as unset), S2 (iOS sound), B1
 /// (badge, true when unset) and N1 (notify mode, normal when unset).
-fn notification<'m>(
-    ctx: &RenderContext<'_>,
-    message: &MessageView<'m>,
-    message_content: Cow<'m, str>,
-) -> NotificationView<'m> {
+fn notification<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> NotificationView<'m> {
     let push = message.push_settings;
     let android = push.and_then(|p| p.android);
     let ios = push.and_then(|p| p.ios);
@@ -42,7 +38,7 @@ fn notification<'m>(
     NotificationView {
         title,
         title_source,
-        content: content::notification_content(message, message_content),
+        content: content::notification_content(message, ctx.locale),
         conversation_id: conversation_id(message),
         conversation_type: message.conversation_type,
         // F2

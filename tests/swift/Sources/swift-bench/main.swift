@@ -165,9 +165,10 @@ for round in -1..<rounds {
 }
 if sink == 42 { print("") }
 
-print("swift-bench: calls per round: \(calls), rounds: \(rounds) interleaved, median ns per call, median of the rounds' ratios")
+print("swift-bench: calls per round: \(calls), rounds: \(rounds) interleaved; median ns per call, median of the rounds' ratios, (fastest and slowest round)")
 for figure in [native, bare, render, renderBatch] {
     print("swift-bench: " + figure.label.padding(toLength: 40, withPad: " ", startingAt: 0)
-        + String(format: "%10.1f ns  %.1fx", figure.median, figure.ratio(to: native)))
+        + String(format: "%10.1f ns  %5.1fx  (%.0f–%.0f ns)", figure.median, figure.ratio(to: native),
+                 figure.perRound.min() ?? 0, figure.perRound.max() ?? 0))
 }
 try coldStarts(runs: 11)

@@ -55,12 +55,12 @@ object UniffiFastPath {
     private const val INITIAL = 4 * 1024
     private const val KEEP_AT_MOST = 256 * 1024
 
-    @JvmStatic external fun render(handle: Long, bytes: ByteArray, length: Int): Long
-    @JvmStatic external fun renderBatch(handle: Long, bytes: ByteArray, length: Int): Long
-    @JvmStatic external fun receive(handle: Long, bytes: ByteArray, length: Int): Long
-    @JvmStatic external fun preview(handle: Long, bytes: ByteArray, length: Int): Long
-    @JvmStatic external fun previewBatch(handle: Long, bytes: ByteArray, length: Int): Long
-    @JvmStatic external fun takeStash(bytes: ByteArray): Long
+    @JvmStatic private external fun render(handle: Long, bytes: ByteArray, capacity: Int, length: Int): Long
+    @JvmStatic private external fun renderBatch(handle: Long, bytes: ByteArray, capacity: Int, length: Int): Long
+    @JvmStatic private external fun receive(handle: Long, bytes: ByteArray, capacity: Int, length: Int): Long
+    @JvmStatic private external fun preview(handle: Long, bytes: ByteArray, capacity: Int, length: Int): Long
+    @JvmStatic private external fun previewBatch(handle: Long, bytes: ByteArray, capacity: Int, length: Int): Long
+    @JvmStatic private external fun takeStash(bytes: ByteArray, capacity: Int): Long
 
     /** Does nothing: the floor of a JNI crossing, for the benchmark. */
     @JvmStatic external fun nothing(handle: Long): Long
@@ -192,16 +192,16 @@ object UniffiFastPath {
                 writeInto(larger(buffer, needed.toInt()))
             }
             var answer = when (op) {
-                RENDER -> render(handle, buffer.array, length)
-                RENDER_BATCH -> renderBatch(handle, buffer.array, length)
-                RECEIVE -> receive(handle, buffer.array, length)
-                PREVIEW -> preview(handle, buffer.array, length)
-                PREVIEW_BATCH -> previewBatch(handle, buffer.array, length)
+                RENDER -> render(handle, buffer.array, buffer.capacity, length)
+                RENDER_BATCH -> renderBatch(handle, buffer.array, buffer.capacity, length)
+                RECEIVE -> receive(handle, buffer.array, buffer.capacity, length)
+                PREVIEW -> preview(handle, buffer.array, buffer.capacity, length)
+                PREVIEW_BATCH -> previewBatch(handle, buffer.array, buffer.capacity, length)
                 else -> throw InternalException("fast path: no call $op")
             }
             if (answer ushr 32 == TOO_BIG) {
                 use(larger(buffer, (answer and 0xffff_ffffL).toInt()).also { it.adopt(buffer) })
-                answer = takeStash(buffer.array)
+                answer = takeStash(buffer.array, buffer.capacity)
             }
             val bytes = buffer.bytes
             bytes.clear()

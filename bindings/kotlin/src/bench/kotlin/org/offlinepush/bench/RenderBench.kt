@@ -30,6 +30,7 @@ import org.offlinepush.FfiConverterTypeRenderOutcome
  * rounds interleave the figures, and each ratio is the median of the rounds' own.
  */
 private const val ROUNDS = 11
+private const val WARM_UP = 3
 private const val BATCH = 100
 
 private fun message(i: Int) = IncomingMessage(
@@ -171,6 +172,8 @@ fun main(args: Array<String>) {
     val messages = List(BATCH) { message(it) }
     for (m in messages) check(manager.render(m) == nativeRender(m)) { "the baseline must build what the package returns" }
 
+    // The least a fast-path call does: a message with one short id and no element.
+    val tiny = IncomingMessage(conversationType = ConversationType.C2C, sender = MessageSender(userId = "a"), elements = emptyList(), timestamp = 0)
     // Where a render's time goes on this side: the generated converters alone.
     val scratch = java.nio.ByteBuffer.allocate(64 * 1024)
     val outcomeBytes = java.nio.ByteBuffer.allocate(64 * 1024)
@@ -181,10 +184,11 @@ fun main(args: Array<String>) {
     val read = Figure("of which: read the outcome (generated converter)")
     val jni = Figure("JNI floor: a call that does nothing")
     val bare = Figure("bare call isLoggedIn()")
+    val floor = Figure("fast-path floor: preview(tiny message)")
     val render = Figure("render(message)")
     val batch = Figure("renderBatch(100), per message")
-    // Round 0 warms every path up and is not counted.
-    for (round in -1 until ROUNDS) {
+    // The first WARM_UP rounds let the JIT compile every path and are not counted.
+    for (round in -WARM_UP until ROUNDS) {
         fun keep(figure: Figure, ns: Double) { if (round >= 0) figure.perRound[round] = ns }
         keep(native, timeRound(calls * 10) { i -> outcomeSize(nativeRender(messages[i % BATCH])) })
         keep(write, timeRound(calls) { i ->
@@ -198,14 +202,19 @@ fun main(args: Array<String>) {
         })
         keep(jni, timeRound(calls * 10) { i -> UniffiFastPath.nothing(i.toLong()).toInt() })
         keep(bare, timeRound(calls) { if (manager.isLoggedIn()) 1 else 0 })
+        keep(floor, timeRound(calls) { manager.preview(tiny).length })
         keep(render, timeRound(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) })
         keep(batch, timeRound(calls / BATCH) { manager.renderBatch(messages).sumOf(::outcomeSize) } / BATCH)
     }
     if (sink == 42L) println()
 
-    println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS interleaved, median ns per call, median of the rounds' ratios")
-    for (figure in listOf(native, write, read, jni, bare, render, batch)) {
-        println("kotlin-bench: %-52s %10.1f ns  %.1fx".format(figure.label, figure.median(), figure.ratioTo(native)))
+    println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS interleaved; median ns per call, median of the rounds' ratios, (fastest and slowest round)")
+    for (figure in listOf(native, write, read, jni, bare, floor, render, batch)) {
+        println(
+            "kotlin-bench: %-52s %10.1f ns  %5.1fx  (%.0f–%.0f ns)".format(
+                figure.label, figure.median(), figure.ratioTo(native), figure.perRound.minOrNull(), figure.perRound.maxOrNull(),
+            ),
+        )
     }
     coldStarts(runs = 11)
 }
