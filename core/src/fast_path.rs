@@ -34,10 +34,9 @@ use std::cell::RefCell;
 pub const TOO_BIG: i64 = 3;
 
 thread_local! {
-    /// A copy of the caller's bytes, reused by every call on this thread.
-    static IN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    /// The encoded answer, reused by every call on this thread.
-    static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// A copy of the caller's bytes and the encoded answer, reused by every
+    /// call on this thread (taken for the call, put back after it).
+    static SCRATCH: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
     /// An answer too large for the caller's array, until `takeStash`: its code, then its bytes.
     static STASH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
@@ -85,17 +84,16 @@ fn call(env: *mut JNIEnv, handle: jlong, array: jbyteArray, capacity: jint, leng
     if env.is_null() || array.is_null() || handle == 0 || length < 0 || capacity < 0 {
         return PANIC << 32;
     }
-    // No borrow of IN or OUT is held during the call: a listener that `receive`
+    // No borrow of SCRATCH is held during the call: a listener that `receive`
     // tells may call the fast path again on this thread.
-    let mut input = IN.take();
+    // One thread-local access each way (`LocalKey::set` costs more than `with`).
+    let (mut input, mut out) = SCRATCH.with(RefCell::take);
     input.clear();
     // SAFETY: the JVM passes this thread's environment and a live byte[].
     let copied = unsafe { read_array(env, array, capacity, length, &mut input) };
-    let mut out = OUT.take();
     let code = run(handle, copied.map(|()| &input[..]), &mut out, op);
     let answer = hand_over(env, array, capacity, &out, code);
-    OUT.set(out);
-    IN.set(input);
+    SCRATCH.with(|scratch| scratch.replace((input, out)));
     answer
 }
 

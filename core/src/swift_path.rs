@@ -61,7 +61,7 @@ pub unsafe extern "C" fn offline_push_fast_call(
     };
     // No borrow of ANSWER is held during the call: a listener that `receive`
     // tells may call the fast path again on this thread.
-    let mut out = ANSWER.take();
+    let mut out = ANSWER.with(RefCell::take);
     let code = match usize::try_from(op).ok().and_then(|op| OPS.get(op)) {
         Some(op) if handle != 0 => run(handle as i64, bytes, &mut out, op),
         _ => run(
@@ -73,6 +73,6 @@ pub unsafe extern "C" fn offline_push_fast_call(
     };
     *answer = out.as_ptr();
     *answer_length = i32::try_from(out.len()).unwrap_or(i32::MAX);
-    ANSWER.set(out);
+    ANSWER.with(|answer| answer.replace(out));
     code as i32
 }

@@ -127,13 +127,23 @@ private fun cold(what: String) {
     println("cold-ns ${System.nanoTime() - start}")
 }
 
-/** `profile N`: only `render`, N times, for a profiler (BENCHMARKS.md says how). */
-private fun profile(calls: Int) {
+/** The least a fast-path call does: a message with one short id and no element. */
+private val tiny = IncomingMessage(conversationType = ConversationType.C2C, sender = MessageSender(userId = "a"), elements = emptyList(), timestamp = 0)
+
+/**
+ * `profile N [floor]`: only `render` (or the fast-path floor, `preview` of a tiny
+ * message), N times, for a profiler (BENCHMARKS.md says how).
+ */
+private fun profile(calls: Int, floor: Boolean) {
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
     val messages = List(BATCH) { message(it) }
     var sink = 0L
-    repeat(calls) { sink += outcomeSize(manager.render(messages[it % BATCH])) }
+    if (floor) {
+        repeat(calls) { sink += manager.preview(tiny).length + 1 }
+    } else {
+        repeat(calls) { sink += outcomeSize(manager.render(messages[it % BATCH])) }
+    }
     println("profiled $sink")
 }
 
@@ -165,15 +175,13 @@ private fun coldStarts(runs: Int) {
 
 fun main(args: Array<String>) {
     if (args.firstOrNull() == "cold") return cold(args[1])
-    if (args.firstOrNull() == "profile") return profile(args[1].toInt())
+    if (args.firstOrNull() == "profile") return profile(args[1].toInt(), args.getOrNull(2) == "floor")
     val calls = args.firstOrNull()?.toInt() ?: 20_000
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
     val messages = List(BATCH) { message(it) }
     for (m in messages) check(manager.render(m) == nativeRender(m)) { "the baseline must build what the package returns" }
 
-    // The least a fast-path call does: a message with one short id and no element.
-    val tiny = IncomingMessage(conversationType = ConversationType.C2C, sender = MessageSender(userId = "a"), elements = emptyList(), timestamp = 0)
     // Where a render's time goes on this side: the generated converters alone.
     val scratch = java.nio.ByteBuffer.allocate(64 * 1024)
     val outcomeBytes = java.nio.ByteBuffer.allocate(64 * 1024)
