@@ -174,13 +174,108 @@ const SWIFT_WRITER: (&str, &str) = (
     "fileprivate func createWriter() -> [UInt8] {
     return []
 }",
-    "fileprivate func createWriter() -> [UInt8] {
-    // Patched (bindings/uniffi-bindgen): room for a typical record at once.
-    var writer = [UInt8]()
-    writer.reserveCapacity(256)
-    return writer
+    "// Patched (bindings/uniffi-bindgen): the writer is a buffer of its own, grown by
+// doubling, with none of an array's copy-on-write checks at every byte; whoever
+// creates one frees it. Public only as the generated converters whose `write`
+// takes it are.
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct UniffiWriter {
+    fileprivate var start: UnsafeMutableRawPointer
+    fileprivate var count = 0
+    fileprivate var capacity: Int
+
+    fileprivate init(capacity: Int) {
+        self.capacity = capacity
+        start = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+    }
+
+    fileprivate mutating func reserve(_ more: Int) {
+        if capacity - count >= more { return }
+        var grown = Swift.max(capacity * 2, 64)
+        while grown - count < more { grown *= 2 }
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
+        moved.copyMemory(from: start, byteCount: count)
+        start.deallocate()
+        start = moved
+        capacity = grown
+    }
+
+    fileprivate mutating func append(_ byte: UInt8) {
+        reserve(1)
+        start.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    fileprivate mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (start + count).copyMemory(from: base, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    fileprivate var written: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
+    fileprivate func deallocate() {
+        start.deallocate()
+    }
+}
+
+fileprivate func createWriter() -> UniffiWriter {
+    // Room for a typical record at once.
+    return UniffiWriter(capacity: 256)
 }",
 );
+
+/// Swift: bytes go into the writer in one copy where they are contiguous (a
+/// native string's UTF-8, an array), else one by one.
+const SWIFT_WRITE_BYTES: (&str, &str) = (
+    "fileprivate func writeBytes<S>(_ writer: inout [UInt8], _ byteArr: S) where S: Sequence, S.Element == UInt8 {
+    writer.append(contentsOf: byteArr)
+}",
+    "fileprivate func writeBytes<S>(_ writer: inout UniffiWriter, _ byteArr: S) where S: Sequence, S.Element == UInt8 {
+    // Patched (bindings/uniffi-bindgen): one copy where the bytes are contiguous.
+    if byteArr.withContiguousStorageIfAvailable({ writer.append($0) }) == nil {
+        for byte in byteArr {
+            writer.append(byte)
+        }
+    }
+}",
+);
+
+/// Swift: an integer is stored where it goes, big-endian (unaligned stores are
+/// allowed since Swift 5.7), instead of appended as a buffer.
+const SWIFT_WRITE_INT: (&str, &str) = (
+    "fileprivate func writeInt<T: FixedWidthInteger>(_ writer: inout [UInt8], _ value: T) {
+    var value = value.bigEndian
+    withUnsafeBytes(of: &value) { writer.append(contentsOf: $0) }
+}",
+    "fileprivate func writeInt<T: FixedWidthInteger>(_ writer: inout UniffiWriter, _ value: T) {
+    // Patched (bindings/uniffi-bindgen): stored in place, big-endian.
+    let size = MemoryLayout<T>.size
+    writer.reserve(size)
+    writer.start.storeBytes(of: value.bigEndian, toByteOffset: writer.count, as: T.self)
+    writer.count += size
+}",
+);
+
+/// Swift: a record lowered into a `RustBuffer` frees its writer.
+const SWIFT_LOWER: (&str, &str) = (
+    "          var writer = createWriter()
+          write(value, into: &writer)
+          return RustBuffer(bytes: writer)",
+    "          // Patched (bindings/uniffi-bindgen): the writer freed once copied.
+          var writer = createWriter()
+          defer { writer.deallocate() }
+          write(value, into: &writer)
+          return RustBuffer.from(writer.written)",
+);
+
+/// Swift: every converter writes into the writer, not an array.
+const SWIFT_WRITER_TYPE: (&str, &str) = ("inout [UInt8]", "inout UniffiWriter");
 
 /// Kotlin: every generated call built a new `UniffiRustCallStatus`, a JNA
 /// `Structure` with a nested one, each with its own `Memory` (a malloc, a global
@@ -313,31 +408,31 @@ fileprivate func uniffiFastCall<A: FfiConverter, R: FfiConverter>(
     _ op: Int32, _ owner: AnyObject, _ handle: UInt64, _ argument: A.SwiftType, _ input: A.Type, _ output: R.Type
 ) throws -> R.SwiftType {
     var writer = createWriter()
+    defer { writer.deallocate() }
     A.write(argument, into: &writer)
     guard writer.count <= Int(Int32.max) else {
         throw UniffiInternalError.rustPanic(\"fast path: the argument needs \\(writer.count) bytes\")
     }
+    let argumentBytes = UnsafeRawBufferPointer(writer.written)
     return try withExtendedLifetime(owner) {
-        try writer.withUnsafeBytes { argumentBytes in
-            var answer: UnsafePointer<UInt8>? = nil
-            var length: Int32 = 0
-            let code = offline_push_fast_call(
-                op, handle, argumentBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                Int32(argumentBytes.count), &answer, &length)
-            // Valid until this thread's next fast call: read now.
-            var reader = UniffiReader(
-                bytes: UnsafeRawBufferPointer(start: answer, count: Int(length)), offset: 0, argument: argumentBytes)
-            switch code {
-            case 0:
-                let value = try R.read(from: &reader)
-                guard reader.offset == reader.bytes.count else { throw UniffiInternalError.incompleteData }
-                return value
-            case 1:
-                throw try FfiConverterTypeOfflinePushError.read(from: &reader)
-            default:
-                throw UniffiInternalError.rustPanic(
-                    reader.bytes.isEmpty ? \"Rust panic\" : try FfiConverterString.read(from: &reader))
-            }
+        var answer: UnsafePointer<UInt8>? = nil
+        var length: Int32 = 0
+        let code = offline_push_fast_call(
+            op, handle, argumentBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            Int32(argumentBytes.count), &answer, &length)
+        // Valid until this thread's next fast call: read now.
+        var reader = UniffiReader(
+            bytes: UnsafeRawBufferPointer(start: answer, count: Int(length)), offset: 0, argument: argumentBytes)
+        switch code {
+        case 0:
+            let value = try R.read(from: &reader)
+            guard reader.offset == reader.bytes.count else { throw UniffiInternalError.incompleteData }
+            return value
+        case 1:
+            throw try FfiConverterTypeOfflinePushError.read(from: &reader)
+        default:
+            throw UniffiInternalError.rustPanic(
+                reader.bytes.isEmpty ? \"Rust panic\" : try FfiConverterString.read(from: &reader))
         }
     }
 }
@@ -544,7 +639,15 @@ fn patches() -> Vec<Patch> {
             SWIFT_READ_BYTES,
         ),
         Patch::once(SWIFT, "Swift String.read: decoded in place", SWIFT_READ_STRING),
-        Patch::once(SWIFT, "Swift createWriter: room at once", SWIFT_WRITER),
+        Patch::once(SWIFT, "Swift createWriter: a writer of its own", SWIFT_WRITER),
+        Patch::once(SWIFT, "Swift writeBytes: one copy", SWIFT_WRITE_BYTES),
+        Patch::once(SWIFT, "Swift writeInt: stored in place", SWIFT_WRITE_INT),
+        Patch::once(SWIFT, "Swift lower: the writer freed", SWIFT_LOWER),
+        Patch::every(
+            SWIFT,
+            "Swift writers: the writer, not an array",
+            SWIFT_WRITER_TYPE,
+        ),
         Patch::once(
             SWIFT,
             "Swift createReader: the buffer in place",
