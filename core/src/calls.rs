@@ -15,21 +15,23 @@ use std::sync::Arc;
 use uniffi::{Handle, HandleAlloc, Lower};
 
 /// The call returned; its value is in the array.
-pub const OK: i64 = 0;
+pub(crate) const OK: i64 = 0;
 /// The call threw an `OfflinePushError`; it is in the array.
-pub const ERROR: i64 = 1;
+pub(crate) const ERROR: i64 = 1;
 /// A bug (a panic, or bytes that do not decode); the message is in the array.
-pub const PANIC: i64 = 2;
+pub(crate) const PANIC: i64 = 2;
 
 /// What one entry point does: reads its argument from the caller's bytes,
 /// calls the engine, and writes the answer (only an answer: an error is written
 /// by [`run`]).
-pub type Op = fn(&OfflinePushManager, &[u8], &mut Vec<u8>) -> Result<Result<(), OfflinePushError>, WireError>;
+pub(crate) type Op =
+    fn(&OfflinePushManager, &[u8], &mut Vec<u8>) -> Result<Result<(), OfflinePushError>, WireError>;
 
 /// Calls `op` on the manager of `handle` with the caller's bytes (or passes on
 /// why there are none), leaves its answer, its error or a panic's message in
-/// `out`, and says which.
-pub fn run(
+/// `out`, and says which. Crate-private: `handle` must be a live handle of a
+/// manager (the entry points' callers guarantee it; nothing here can check it).
+pub(crate) fn run(
     handle: i64,
     input: Result<&[u8], String>,
     out: &mut Vec<u8>,
@@ -70,8 +72,9 @@ pub fn run(
     }
 }
 
-/// The hot calls, on bytes: what the JNI entry points below and Swift's C entry
-/// points (`swift_path.rs`) run.
+/// The hot calls, on bytes: what the JNI entry points (`fast_path.rs`) and
+/// Swift's C entry point (`swift_path.rs`) run. Public (hidden) for the
+/// benchmarks: safe to call, they take the manager itself.
 pub mod ops {
     use super::*;
     use std::borrow::Cow;

@@ -324,14 +324,6 @@ impl<'o, 'i> Writer<'o, 'i> {
         }
     }
 
-    /// A `sequence<RenderOutcome>`.
-    pub fn outcomes(&mut self, outcomes: &[OutcomeView<'_>]) {
-        self.count(outcomes.len());
-        for outcome in outcomes {
-            self.outcome(outcome);
-        }
-    }
-
     /// A `sequence<string>`.
     pub fn strings(&mut self, strings: &[Cow<'_, str>]) {
         self.count(strings.len());
