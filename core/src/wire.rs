@@ -35,131 +35,210 @@ const NOTIFY_MODES: [NotifyMode; 2] = [NotifyMode::Normal, NotifyMode::Custom];
 
 /// Why the caller's bytes are not a message. A bug on the caller's side: the
 /// bytes come from the generated converters, not from the network.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireError(pub String);
 
 type Read<T> = Result<T, WireError>;
 
 /// Reads UniFFI's encoding, borrowing strings and byte strings.
+///
+/// The field readers do not return a `Result`: the first failure is kept, every
+/// read after it finds no bytes and returns a placeholder, and the public
+/// readers ([`Reader::message`], [`Reader::messages`], [`Reader::count`],
+/// [`Reader::finish`]) report it. A `Result` per field was returned through
+/// memory and read back at another width, a store-forwarding stall for every
+/// string (half of reading a message, in a profile).
 pub struct Reader<'a> {
     rest: &'a [u8],
+    error: Option<WireError>,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Self { rest: bytes }
+        Self {
+            rest: bytes,
+            error: None,
+        }
     }
 
-    /// Fails unless every byte was read.
+    /// Fails if anything failed, or unless every byte was read.
     pub fn finish(self) -> Read<()> {
+        self.check()?;
         match self.rest.len() {
             0 => Ok(()),
             left => Err(WireError(format!("{left} bytes left over"))),
         }
     }
 
+    /// The first failure so far.
     #[inline]
-    fn array<const N: usize>(&mut self) -> Read<[u8; N]> {
+    fn check(&self) -> Read<()> {
+        match &self.error {
+            None => Ok(()),
+            Some(error) => Err(error.clone()),
+        }
+    }
+
+    /// Keeps the first failure and leaves no bytes to read after it.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, why: std::fmt::Arguments<'_>) {
+        if self.error.is_none() {
+            self.error = Some(WireError(why.to_string()));
+        }
+        self.rest = &[];
+    }
+
+    #[inline]
+    fn array<const N: usize>(&mut self) -> [u8; N] {
         match self.rest.split_first_chunk::<N>() {
             Some((value, rest)) => {
                 self.rest = rest;
-                Ok(*value)
+                *value
             }
-            None => Err(WireError(format!("{N} bytes wanted, {} left", self.rest.len()))),
+            None => {
+                self.fail(format_args!("{N} bytes wanted, {} left", self.rest.len()));
+                [0; N]
+            }
         }
     }
 
     #[inline]
-    fn i8(&mut self) -> Read<i8> {
-        self.array::<1>().map(i8::from_be_bytes)
+    fn i8(&mut self) -> i8 {
+        i8::from_be_bytes(self.array())
     }
 
     #[inline]
-    fn i32(&mut self) -> Read<i32> {
-        self.array::<4>().map(i32::from_be_bytes)
+    fn i32(&mut self) -> i32 {
+        i32::from_be_bytes(self.array())
     }
 
     #[inline]
-    fn u32(&mut self) -> Read<u32> {
-        self.array::<4>().map(u32::from_be_bytes)
+    fn u32(&mut self) -> u32 {
+        u32::from_be_bytes(self.array())
     }
 
     #[inline]
-    fn i64(&mut self) -> Read<i64> {
-        self.array::<8>().map(i64::from_be_bytes)
+    fn i64(&mut self) -> i64 {
+        i64::from_be_bytes(self.array())
     }
 
+    /// A bool, or (named `what` in the error) UniFFI's `Option` tag: 0 or 1.
     #[inline]
-    fn bool(&mut self) -> Read<bool> {
-        match self.i8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            other => Err(WireError(format!("a bool of {other}"))),
+    fn flag(&mut self, what: &str) -> bool {
+        match self.i8() {
+            0 => false,
+            1 => true,
+            other => {
+                self.fail(format_args!("{what} of {other}"));
+                false
+            }
         }
+    }
+
+    #[inline]
+    fn bool(&mut self) -> bool {
+        self.flag("a bool")
+    }
+
+    /// Whether an `Option` is set: its tag, 0 unset, 1 set.
+    #[inline]
+    fn present(&mut self) -> bool {
+        self.flag("an Option tag")
     }
 
     /// A fieldless enum: its variant's number, from 1, as UniFFI writes it.
     #[inline]
-    fn variant<T: Copy>(&mut self, name: &str, variants: &[T]) -> Read<T> {
-        let number = self.i32()?;
-        usize::try_from(number)
+    fn variant<T: Copy, const N: usize>(&mut self, name: &str, variants: &[T; N]) -> T {
+        let number = self.i32();
+        match usize::try_from(number)
             .ok()
             .and_then(|n| n.checked_sub(1))
-            .and_then(|n| variants.get(n).copied())
-            .ok_or_else(|| WireError(format!("no {name} variant {number}")))
-    }
-
-    #[inline]
-    fn take(&mut self, length: i32) -> Read<&'a [u8]> {
-        let length =
-            usize::try_from(length).map_err(|_| WireError(format!("a negative length, {length}")))?;
-        if length > self.rest.len() {
-            return Err(WireError(format!(
-                "{length} bytes wanted, {} left",
-                self.rest.len()
-            )));
+            .and_then(|n| variants.get(n))
+        {
+            Some(&variant) => variant,
+            None => {
+                self.fail(format_args!("no {name} variant {number}"));
+                variants[0]
+            }
         }
-        let (taken, rest) = self.rest.split_at(length);
-        self.rest = rest;
-        Ok(taken)
+    }
+
+    /// `length` bytes; UniFFI writes a length as an `i32`.
+    #[inline]
+    fn take(&mut self, length: i32) -> &'a [u8] {
+        match usize::try_from(length) {
+            Ok(length) if length <= self.rest.len() => {
+                let (taken, rest) = self.rest.split_at(length);
+                self.rest = rest;
+                taken
+            }
+            Ok(length) => {
+                self.fail(format_args!("{length} bytes wanted, {} left", self.rest.len()));
+                &[]
+            }
+            Err(_) => {
+                self.fail(format_args!("a negative length, {length}"));
+                &[]
+            }
+        }
     }
 
     #[inline]
-    fn string(&mut self) -> Read<&'a str> {
-        let length = self.i32()?;
-        std::str::from_utf8(self.take(length)?).map_err(|e| WireError(e.to_string()))
+    fn string(&mut self) -> &'a str {
+        let length = self.i32();
+        let bytes = self.take(length);
+        if bytes.is_ascii() {
+            // SAFETY: ASCII is UTF-8.
+            unsafe { std::str::from_utf8_unchecked(bytes) }
+        } else {
+            self.utf8(bytes)
+        }
+    }
+
+    /// A string that is not ASCII, checked in full.
+    #[inline(never)]
+    fn utf8(&mut self, bytes: &'a [u8]) -> &'a str {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                self.fail(format_args!("{e}"));
+                ""
+            }
+        }
     }
 
     #[inline]
-    fn bytes(&mut self) -> Read<&'a [u8]> {
-        let length = self.i32()?;
+    fn bytes(&mut self) -> &'a [u8] {
+        let length = self.i32();
         self.take(length)
     }
 
-    /// UniFFI's `Option` tag: 0 unset, 1 set.
     #[inline]
-    fn present(&mut self) -> Read<bool> {
-        match self.i8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            tag => Err(WireError(format!("an Option tag of {tag}"))),
+    fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.present() {
+            Some(read(self))
+        } else {
+            None
         }
     }
 
+    /// A sequence's count, unchecked: the loop that reads the items stops at the
+    /// first failure.
     #[inline]
-    fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
-        if self.present()? {
-            read(self).map(Some)
-        } else {
-            Ok(None)
-        }
+    fn length(&mut self) -> usize {
+        let count = self.i32();
+        usize::try_from(count).unwrap_or_else(|_| {
+            self.fail(format_args!("a negative count, {count}"));
+            0
+        })
     }
 
     /// A sequence's count.
     #[inline]
     pub fn count(&mut self) -> Read<usize> {
-        let count = self.i32()?;
-        usize::try_from(count).map_err(|_| WireError(format!("a negative count, {count}")))
+        let count = self.length();
+        self.check().map(|()| count)
     }
 
     /// A `sequence<IncomingMessage>`.
@@ -177,78 +256,87 @@ impl<'a> Reader<'a> {
     /// An `IncomingMessage`.
     #[inline]
     pub fn message(&mut self) -> Read<MessageView<'a>> {
-        Ok(MessageView {
-            message_id: self.option(Self::string)?,
-            conversation_type: self.variant("ConversationType", &CONVERSATION_TYPES)?,
+        let message = self.read_message();
+        self.check().map(|()| message)
+    }
+
+    /// An `IncomingMessage`, or a placeholder if it does not decode.
+    #[inline]
+    fn read_message(&mut self) -> MessageView<'a> {
+        MessageView {
+            message_id: self.option(Self::string),
+            conversation_type: self.variant("ConversationType", &CONVERSATION_TYPES),
             sender: SenderView {
-                user_id: self.string()?,
-                nickname: self.option(Self::string)?,
-                name_card: self.option(Self::string)?,
+                user_id: self.string(),
+                nickname: self.option(Self::string),
+                name_card: self.option(Self::string),
             },
-            group: self.option(|r| {
-                Ok(GroupView {
-                    group_id: r.string()?,
-                    name: r.option(Self::string)?,
-                })
-            })?,
+            group: self.option(|r| GroupView {
+                group_id: r.string(),
+                name: r.option(Self::string),
+            }),
             elements: {
-                let count = self.count()?;
+                let count = self.length();
+                // An element takes at least 4 bytes.
                 let mut elements = Vec::with_capacity(count.min(self.rest.len() / 4));
                 for _ in 0..count {
-                    elements.push(self.element()?);
+                    if self.error.is_some() {
+                        break;
+                    }
+                    elements.push(self.element());
                 }
                 Elements::Views(elements)
             },
-            push_settings: self.option(Self::push_settings)?,
-            timestamp: self.i64()?,
-        })
+            push_settings: self.option(Self::push_settings),
+            timestamp: self.i64(),
+        }
     }
 
     #[inline]
-    fn element(&mut self) -> Read<ElementView<'a>> {
-        Ok(match self.i32()? {
-            1 => ElementView::Text(self.string()?),
-            2 => ElementView::Sound(self.u32()?),
-            3 => ElementView::File(self.option(Self::string)?),
+    fn element(&mut self) -> ElementView<'a> {
+        match self.i32() {
+            1 => ElementView::Text(self.string()),
+            2 => ElementView::Sound(self.u32()),
+            3 => ElementView::File(self.option(Self::string)),
             4 => ElementView::Image,
             5 => ElementView::Video,
             6 => ElementView::Face,
-            7 => ElementView::Location(self.option(Self::string)?),
+            7 => ElementView::Location(self.option(Self::string)),
             8 => ElementView::Custom {
-                desc: self.option(Self::string)?,
-                data: self.option(Self::bytes)?,
+                desc: self.option(Self::string),
+                data: self.option(Self::bytes),
             },
-            other => return Err(WireError(format!("no MessageElement variant {other}"))),
-        })
+            other => {
+                self.fail(format_args!("no MessageElement variant {other}"));
+                ElementView::Image
+            }
+        }
     }
 
     #[inline]
-    fn push_settings(&mut self) -> Read<PushSettingsView<'a>> {
-        Ok(PushSettingsView {
-            enabled: self.bool()?,
-            description: self.option(Self::string)?,
-            ext: self.option(Self::bytes)?,
-            android: self.option(|r| {
-                Ok(AndroidView {
-                    title: r.option(Self::string)?,
-                    sound: r.option(Self::string)?,
-                    notify_mode: r.option(|r| r.variant("NotifyMode", &NOTIFY_MODES))?,
-                })
-            })?,
-            ios: self.option(|r| {
-                Ok(IosView {
-                    sound: r.option(|r| {
-                        Ok(match r.i32()? {
-                            1 => SoundView::Default,
-                            2 => SoundView::Silent,
-                            3 => SoundView::Custom(r.string()?),
-                            other => return Err(WireError(format!("no PushSound variant {other}"))),
-                        })
-                    })?,
-                    badge_enabled: r.bool()?,
-                })
-            })?,
-        })
+    fn push_settings(&mut self) -> PushSettingsView<'a> {
+        PushSettingsView {
+            enabled: self.bool(),
+            description: self.option(Self::string),
+            ext: self.option(Self::bytes),
+            android: self.option(|r| AndroidView {
+                title: r.option(Self::string),
+                sound: r.option(Self::string),
+                notify_mode: r.option(|r| r.variant("NotifyMode", &NOTIFY_MODES)),
+            }),
+            ios: self.option(|r| IosView {
+                sound: r.option(|r| match r.i32() {
+                    1 => SoundView::Default,
+                    2 => SoundView::Silent,
+                    3 => SoundView::Custom(r.string()),
+                    other => {
+                        r.fail(format_args!("no PushSound variant {other}"));
+                        SoundView::Default
+                    }
+                }),
+                badge_enabled: r.bool(),
+            }),
+        }
     }
 }
 
@@ -599,6 +687,49 @@ mod tests {
         let mut refused = Reader::new(&[0xff; 64]);
         assert!(refused.messages().is_err());
         assert!(Reader::new(&[0, 0, 0, 0, 0]).finish().is_err());
+    }
+
+    #[test]
+    fn strings_that_are_not_utf8_are_refused_ascii_or_not() {
+        // The sender's id is the first string: after the unset message id (1
+        // byte), the conversation type (4) and its length (4).
+        for (id, broken) in [("ab", &[b'a', 0xff][..]), ("é", &[0xc3, 0x28][..])] {
+            let m = IncomingMessage {
+                sender: crate::model::MessageSender {
+                    user_id: id.into(),
+                    nickname: None,
+                    name_card: None,
+                },
+                message_id: None,
+                ..message(1)
+            };
+            let mut bytes = uniffi_bytes(m.clone());
+            assert_eq!(Reader::new(&bytes).message().unwrap().to_owned(), m);
+            bytes[9..11].copy_from_slice(broken);
+            let error = Reader::new(&bytes).message().unwrap_err();
+            assert!(error.0.contains("utf-8"), "{error:?}");
+            assert!(<IncomingMessage as Lift<UniFfiTag>>::try_read(&mut &bytes[..]).is_err());
+        }
+    }
+
+    #[test]
+    fn a_count_the_bytes_do_not_back_stops_at_the_first_failure() {
+        // A message cut before its elements, then told it has i32::MAX of them:
+        // refused at once, and with the first failure, not the last.
+        let m = IncomingMessage {
+            elements: vec![],
+            push_settings: None,
+            ..message(2)
+        };
+        let bytes = uniffi_bytes(m);
+        let mut bad = bytes[..bytes.len() - 4 - 1 - 8].to_vec();
+        bad.extend_from_slice(&i32::MAX.to_be_bytes());
+        bad.extend_from_slice(&1i32.to_be_bytes()); // a text, and no length
+        let error = Reader::new(&bad).message().unwrap_err();
+        assert_eq!(error, WireError("4 bytes wanted, 0 left".into()));
+        let mut reader = Reader::new(&bad);
+        assert!(reader.message().is_err());
+        assert!(reader.finish().is_err(), "finish reports it too");
     }
 
     fn outcomes(m: &IncomingMessage) -> Vec<RenderOutcome> {
