@@ -65,8 +65,9 @@ const SWIFT_READ_INT: (&str, &str) = (
     reader.offset = range.upperBound
     return value.bigEndian
 }",
-    "fileprivate func readInt<T: FixedWidthInteger>(_ reader: inout UniffiReader) throws -> T {
-    // Patched (bindings/uniffi-bindgen): one unaligned load from the buffer.
+    "@inline(__always)
+fileprivate func readInt<T: FixedWidthInteger>(_ reader: inout UniffiReader) throws -> T {
+    // Patched (bindings/uniffi-bindgen): one unaligned load from the buffer, inlined.
     let size = MemoryLayout<T>.size
     guard reader.bytes.count - reader.offset >= size else {
         throw UniffiInternalError.bufferOverflow
@@ -131,6 +132,24 @@ const SWIFT_READ_STRING: (&str, &str) = (
     }",
 );
 
+/// Swift: a string is written from its own UTF-8 in one reservation: its
+/// length, then its bytes in one copy.
+const SWIFT_WRITE_STRING: (&str, &str) = (
+    "    public static func write(_ value: String, into buf: inout [UInt8]) {
+        let len = Int32(value.utf8.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value.utf8)
+    }",
+    "    public static func write(_ value: String, into buf: inout UniffiWriter) {
+        // Patched (bindings/uniffi-bindgen): the length and the bytes at once, from
+        // the string's own UTF-8 (a bridged string is made native first).
+        if value.utf8.withContiguousStorageIfAvailable({ buf.appendString($0) }) == nil {
+            var native = value
+            native.withUTF8 { buf.appendString($0) }
+        }
+    }",
+);
+
 /// Swift: the reader was a `Data` (a class-backed value: retained, released and
 /// switched on its representation at every integer) and an offset. It is now the
 /// `RustBuffer`'s bytes in place, which stay valid until the lift deallocates the
@@ -191,8 +210,13 @@ public struct UniffiWriter {
         start = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
     }
 
+    @inline(__always)
     fileprivate mutating func reserve(_ more: Int) {
-        if capacity - count >= more { return }
+        if capacity - count < more { grow(more) }
+    }
+
+    @inline(never)
+    fileprivate mutating func grow(_ more: Int) {
         var grown = Swift.max(capacity * 2, 64)
         while grown - count < more { grown *= 2 }
         let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
@@ -213,6 +237,17 @@ public struct UniffiWriter {
         reserve(bytes.count)
         (start + count).copyMemory(from: base, byteCount: bytes.count)
         count += bytes.count
+    }
+
+    /// A string as UniFFI writes one: its length, then its bytes.
+    @inline(__always)
+    fileprivate mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(4 + bytes.count)
+        start.storeBytes(of: Int32(bytes.count).bigEndian, toByteOffset: count, as: Int32.self)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            (start + count + 4).copyMemory(from: base, byteCount: bytes.count)
+        }
+        count += 4 + bytes.count
     }
 
     fileprivate var written: UnsafeBufferPointer<UInt8> {
@@ -253,8 +288,9 @@ const SWIFT_WRITE_INT: (&str, &str) = (
     var value = value.bigEndian
     withUnsafeBytes(of: &value) { writer.append(contentsOf: $0) }
 }",
-    "fileprivate func writeInt<T: FixedWidthInteger>(_ writer: inout UniffiWriter, _ value: T) {
-    // Patched (bindings/uniffi-bindgen): stored in place, big-endian.
+    "@inline(__always)
+fileprivate func writeInt<T: FixedWidthInteger>(_ writer: inout UniffiWriter, _ value: T) {
+    // Patched (bindings/uniffi-bindgen): stored in place, big-endian, inlined.
     let size = MemoryLayout<T>.size
     writer.reserve(size)
     writer.start.storeBytes(of: value.bigEndian, toByteOffset: writer.count, as: T.self)
@@ -404,6 +440,10 @@ const SWIFT_FAST_CALL: (&str, &str) = (
     "private func rustCallWithError<T, E: Swift.Error>(",
     "// Patched in (bindings/uniffi-bindgen): the fast path of the hot calls of
 // `OfflinePushManager` (core/src/swift_path.rs).
+// Inlined into each method, and the answer read outside any closure: a record
+// returned through a closure and a generic function is copied (and its strings
+// retained) at each step.
+@inline(__always)
 fileprivate func uniffiFastCall<A: FfiConverter, R: FfiConverter>(
     _ op: Int32, _ owner: AnyObject, _ handle: UInt64, _ argument: A.SwiftType, _ input: A.Type, _ output: R.Type
 ) throws -> R.SwiftType {
@@ -414,26 +454,26 @@ fileprivate func uniffiFastCall<A: FfiConverter, R: FfiConverter>(
         throw UniffiInternalError.rustPanic(\"fast path: the argument needs \\(writer.count) bytes\")
     }
     let argumentBytes = UnsafeRawBufferPointer(writer.written)
-    return try withExtendedLifetime(owner) {
-        var answer: UnsafePointer<UInt8>? = nil
-        var length: Int32 = 0
-        let code = offline_push_fast_call(
-            op, handle, argumentBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            Int32(argumentBytes.count), &answer, &length)
-        // Valid until this thread's next fast call: read now.
-        var reader = UniffiReader(
-            bytes: UnsafeRawBufferPointer(start: answer, count: Int(length)), offset: 0, argument: argumentBytes)
-        switch code {
-        case 0:
-            let value = try R.read(from: &reader)
-            guard reader.offset == reader.bytes.count else { throw UniffiInternalError.incompleteData }
-            return value
-        case 1:
-            throw try FfiConverterTypeOfflinePushError.read(from: &reader)
-        default:
-            throw UniffiInternalError.rustPanic(
-                reader.bytes.isEmpty ? \"Rust panic\" : try FfiConverterString.read(from: &reader))
-        }
+    var answer: UnsafePointer<UInt8>? = nil
+    var length: Int32 = 0
+    let code = offline_push_fast_call(
+        op, handle, argumentBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+        Int32(argumentBytes.count), &answer, &length)
+    // The object, whose handle the call borrowed, lives until the call is over.
+    withExtendedLifetime(owner) {}
+    // Valid until this thread's next fast call: read now.
+    var reader = UniffiReader(
+        bytes: UnsafeRawBufferPointer(start: answer, count: Int(length)), offset: 0, argument: argumentBytes)
+    switch code {
+    case 0:
+        let value = try R.read(from: &reader)
+        guard reader.offset == reader.bytes.count else { throw UniffiInternalError.incompleteData }
+        return value
+    case 1:
+        throw try FfiConverterTypeOfflinePushError.read(from: &reader)
+    default:
+        throw UniffiInternalError.rustPanic(
+            reader.bytes.isEmpty ? \"Rust panic\" : try FfiConverterString.read(from: &reader))
     }
 }
 
@@ -639,6 +679,11 @@ fn patches() -> Vec<Patch> {
             SWIFT_READ_BYTES,
         ),
         Patch::once(SWIFT, "Swift String.read: decoded in place", SWIFT_READ_STRING),
+        Patch::once(
+            SWIFT,
+            "Swift String.write: one reservation, one copy",
+            SWIFT_WRITE_STRING,
+        ),
         Patch::once(SWIFT, "Swift createWriter: a writer of its own", SWIFT_WRITER),
         Patch::once(SWIFT, "Swift writeBytes: one copy", SWIFT_WRITE_BYTES),
         Patch::once(SWIFT, "Swift writeInt: stored in place", SWIFT_WRITE_INT),
