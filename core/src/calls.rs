@@ -77,33 +77,17 @@ pub(crate) fn run(
 /// benchmarks: safe to call, they take the manager itself.
 pub mod ops {
     use super::*;
-    use std::borrow::Cow;
 
     type Answer = Result<Result<(), OfflinePushError>, WireError>;
 
-    #[inline]
-    fn one<'a>(input: &'a [u8]) -> Result<crate::view::MessageView<'a>, WireError> {
-        let mut reader = Reader::new(input);
-        let message = reader.message()?;
-        reader.finish()?;
-        Ok(message)
-    }
-
-    #[inline]
-    fn many<'a>(input: &'a [u8]) -> Result<Vec<crate::view::MessageView<'a>>, WireError> {
-        let mut reader = Reader::new(input);
-        let messages = reader.messages()?;
-        reader.finish()?;
-        Ok(messages)
-    }
-
     /// `OfflinePushManager::render`.
     pub fn render(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let message = one(input)?;
-        Ok(m.engine
-            .render(&message)
-            .map(|outcome| Writer::new(out, input).outcome(&outcome))
-            .map_err(Into::into))
+        Reader::with_message(input, |message| {
+            m.engine
+                .render(message)
+                .map(|outcome| Writer::new(out, input).outcome(&outcome))
+                .map_err(Into::into)
+        })
     }
 
     /// `OfflinePushManager::render_batch`: each message read, rendered and
@@ -118,10 +102,10 @@ pub mod ops {
         let mut writer = Writer::new(out, input);
         writer.count(count);
         for _ in 0..count {
-            let message = reader.message()?;
-            match renderer.render(&message) {
-                Ok(outcome) => writer.outcome(&outcome),
-                Err(error) => return Ok(Err(error.into())),
+            let rendered = reader
+                .next_message(|message| renderer.render(message).map(|outcome| writer.outcome(&outcome)))?;
+            if let Err(error) = rendered {
+                return Ok(Err(error.into()));
             }
         }
         reader.finish()?;
@@ -130,33 +114,39 @@ pub mod ops {
 
     /// `OfflinePushManager::receive`.
     pub fn receive(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let message = one(input)?;
-        Ok(m.engine
-            .receive(&message)
-            .map(|outcome| Writer::new(out, input).outcome(&outcome))
-            .map_err(Into::into))
+        Reader::with_message(input, |message| {
+            m.engine
+                .receive(message)
+                .map(|outcome| Writer::new(out, input).outcome(&outcome))
+                .map_err(Into::into)
+        })
     }
 
     /// `OfflinePushManager::preview`.
     pub fn preview(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let message = one(input)?;
-        Ok(m.engine
-            .preview_all([&message])
-            .map(|previews| {
-                previews
-                    .iter()
-                    .for_each(|p: &Cow<'_, str>| Writer::new(out, input).string(p))
-            })
-            .map_err(Into::into))
+        Reader::with_message(input, |message| {
+            m.engine
+                .preview(message)
+                .map(|preview| Writer::new(out, input).string(&preview))
+                .map_err(Into::into)
+        })
     }
 
-    /// `OfflinePushManager::preview_batch`.
+    /// `OfflinePushManager::preview_batch`: each message read and previewed in turn.
     pub fn preview_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let messages = many(input)?;
-        Ok(m.engine
-            .preview_all(&messages)
-            .map(|previews| Writer::new(out, input).strings(&previews))
-            .map_err(Into::into))
+        let mut reader = Reader::new(input);
+        let count = reader.count()?;
+        let previewer = match m.engine.previewer() {
+            Ok(previewer) => previewer,
+            Err(error) => return Ok(Err(error.into())),
+        };
+        let mut writer = Writer::new(out, input);
+        writer.count(count);
+        for _ in 0..count {
+            reader.next_message(|message| writer.string(&previewer.preview(message)))?;
+        }
+        reader.finish()?;
+        Ok(Ok(()))
     }
 }
 

@@ -20,7 +20,6 @@ use crate::model::{
 };
 use crate::store::{SqliteStore, Store};
 use crate::view::OutcomeView;
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -173,17 +172,15 @@ impl OfflinePushManager {
     /// What the conversation list shows for `message` (C1–C4): the same words
     /// as the notification, without the sender's description (C5).
     pub fn preview(&self, message: IncomingMessage) -> Result<String> {
-        Ok(self.engine.preview_all([&message.view()])?.remove(0).into_owned())
+        Ok(self.engine.preview(&message.view())?.into_owned())
     }
 
     /// `preview` for a list of messages, in order, in one call.
     pub fn preview_batch(&self, messages: Vec<IncomingMessage>) -> Result<Vec<String>> {
-        let views: Vec<_> = messages.iter().map(IncomingMessage::view).collect();
-        Ok(self
-            .engine
-            .preview_all(&views)?
-            .into_iter()
-            .map(Cow::into_owned)
+        let previewer = self.engine.previewer()?;
+        Ok(messages
+            .iter()
+            .map(|message| previewer.preview(&message.view()).into_owned())
             .collect())
     }
 

@@ -22,7 +22,6 @@ use crate::view::{
     OutcomeView, PushSettingsView, SenderView, SoundView,
 };
 use crate::UniFfiTag;
-use std::borrow::Cow;
 use uniffi::Lower;
 
 /// The variants of the fieldless enums a message holds, in the UDL's order.
@@ -241,23 +240,29 @@ impl<'a> Reader<'a> {
         self.check().map(|()| count)
     }
 
-    /// A `sequence<IncomingMessage>`.
-    pub fn messages(&mut self) -> Read<Vec<MessageView<'a>>> {
-        let count = self.count()?;
-        // Each message takes at least 26 bytes: no count can make this allocate
-        // more than the input justifies.
-        let mut messages = Vec::with_capacity(count.min(self.rest.len() / 26));
-        for _ in 0..count {
-            messages.push(self.message()?);
-        }
-        Ok(messages)
-    }
-
     /// An `IncomingMessage`.
     #[inline]
     pub fn message(&mut self) -> Read<MessageView<'a>> {
         let message = self.read_message();
         self.check().map(|()| message)
+    }
+
+    /// The next `IncomingMessage`, handed to `then` where it was read: a
+    /// `Result` that holds the view (248 bytes) is moved out of.
+    #[inline]
+    pub fn next_message<R>(&mut self, then: impl FnOnce(&MessageView<'a>) -> R) -> Read<R> {
+        let message = self.read_message();
+        self.check()?;
+        Ok(then(&message))
+    }
+
+    /// The one `IncomingMessage` that `input` holds, handed to `then`.
+    #[inline]
+    pub fn with_message<R>(input: &'a [u8], then: impl FnOnce(&MessageView<'a>) -> R) -> Read<R> {
+        let mut reader = Self::new(input);
+        let message = reader.read_message();
+        reader.finish()?;
+        Ok(then(&message))
     }
 
     /// An `IncomingMessage`, or a placeholder if it does not decode.
@@ -409,14 +414,6 @@ impl<'o, 'i> Writer<'o, 'i> {
                 self.lower(2i32);
                 self.lower::<SuppressReason>(*reason);
             }
-        }
-    }
-
-    /// A `sequence<string>`.
-    pub fn strings(&mut self, strings: &[Cow<'_, str>]) {
-        self.count(strings.len());
-        for s in strings {
-            self.string(s);
         }
     }
 
@@ -631,6 +628,7 @@ mod tests {
     };
     use crate::rules::decide::RenderContext;
     use crate::rules::{content, render};
+    use std::borrow::Cow;
     use uniffi::Lift;
 
     fn uniffi_bytes<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
@@ -652,9 +650,11 @@ mod tests {
         let batch: Vec<IncomingMessage> = (0..50).map(message).collect();
         let bytes = uniffi_bytes(batch.clone());
         let mut reader = Reader::new(&bytes);
-        let views = reader.messages().unwrap();
+        let views: Vec<_> = (0..reader.count().unwrap())
+            .map(|_| reader.next_message(MessageView::to_owned).unwrap())
+            .collect();
         reader.finish().unwrap();
-        assert_eq!(views.iter().map(MessageView::to_owned).collect::<Vec<_>>(), batch);
+        assert_eq!(views, batch);
     }
 
     #[test]
@@ -685,7 +685,10 @@ mod tests {
             }
         }
         let mut refused = Reader::new(&[0xff; 64]);
-        assert!(refused.messages().is_err());
+        assert!(refused.count().is_err(), "a negative count");
+        let mut refused = Reader::new(&[0, 0, 0, 1, 0xff]);
+        assert_eq!(refused.count(), Ok(1));
+        assert!(refused.next_message(|_| ()).is_err());
         assert!(Reader::new(&[0, 0, 0, 0, 0]).finish().is_err());
     }
 
@@ -844,7 +847,9 @@ mod tests {
     fn strings_write_as_uniffi_writes_a_sequence_of_them() {
         let strings: Vec<Cow<'_, str>> = vec!["a".into(), String::from("bé").into(), "".into()];
         let mut out = Vec::new();
-        Writer::new(&mut out, &[]).strings(&strings);
+        let mut writer = Writer::new(&mut out, &[]);
+        writer.count(strings.len());
+        strings.iter().for_each(|s| writer.string(s));
         assert_eq!(
             out,
             uniffi_bytes(strings.iter().map(|s| s.to_string()).collect::<Vec<_>>())

@@ -32,6 +32,17 @@ use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+/// [`Engine::previewer`]: C1–C4 in the locale it read.
+pub(crate) struct Previewer {
+    locale: PushLocale,
+}
+
+impl Previewer {
+    pub(crate) fn preview<'m>(&self, message: &MessageView<'m>) -> Cow<'m, str> {
+        content::preview(message, self.locale)
+    }
+}
+
 /// See [`Engine::renderer`].
 pub(crate) struct Renderer<'e> {
     engine: &'e Engine,
@@ -281,15 +292,15 @@ impl Engine {
     }
 
     /// C1–C4 in the device's locale.
-    pub(crate) fn preview_all<'v, 'm: 'v>(
-        &self,
-        messages: impl IntoIterator<Item = &'v MessageView<'m>>,
-    ) -> Result<Vec<Cow<'m, str>>, Error> {
-        let locale = self.locale()?;
-        Ok(messages
-            .into_iter()
-            .map(|m| content::preview(m, locale))
-            .collect())
+    pub(crate) fn preview<'m>(&self, message: &MessageView<'m>) -> Result<Cow<'m, str>, Error> {
+        Ok(self.previewer()?.preview(message))
+    }
+
+    /// Previews one message after another against one look at the locale.
+    pub(crate) fn previewer(&self) -> Result<Previewer, Error> {
+        Ok(Previewer {
+            locale: self.locale()?,
+        })
     }
 
     // --- receiving (docs/RULES.md, "State that lasts") --------------------------------------------------------------

@@ -131,16 +131,19 @@ private fun cold(what: String) {
 private val tiny = IncomingMessage(conversationType = ConversationType.C2C, sender = MessageSender(userId = "a"), elements = emptyList(), timestamp = 0)
 
 /**
- * `profile N [floor]`: only `render` (or the fast-path floor, `preview` of a tiny
- * message), N times, for a profiler (BENCHMARKS.md says how).
+ * `profile N [floor|batch]`: only `render` (or the fast-path floor, `preview` of a
+ * tiny message; or `renderBatch`, N messages in batches), N times, for a profiler
+ * (BENCHMARKS.md says how).
  */
-private fun profile(calls: Int, floor: Boolean) {
+private fun profile(calls: Int, mode: String?) {
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
     val messages = List(BATCH) { message(it) }
     var sink = 0L
-    if (floor) {
+    if (mode == "floor") {
         repeat(calls) { sink += manager.preview(tiny).length + 1 }
+    } else if (mode == "batch") {
+        repeat(calls / BATCH) { sink += manager.renderBatch(messages).sumOf { outcomeSize(it) } }
     } else {
         repeat(calls) { sink += outcomeSize(manager.render(messages[it % BATCH])) }
     }
@@ -175,7 +178,7 @@ private fun coldStarts(runs: Int) {
 
 fun main(args: Array<String>) {
     if (args.firstOrNull() == "cold") return cold(args[1])
-    if (args.firstOrNull() == "profile") return profile(args[1].toInt(), args.getOrNull(2) == "floor")
+    if (args.firstOrNull() == "profile") return profile(args[1].toInt(), args.getOrNull(2))
     val calls = args.firstOrNull()?.toInt() ?: 20_000
     val manager = OfflinePushManager(OfflinePushConfig(platform = Platform.ANDROID))
     manager.login("bob")
