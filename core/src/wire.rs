@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The first failure so far.
-    #[inline]
+    #[inline(always)]
     fn check(&self) -> Read<()> {
         match &self.error {
             None => Ok(()),
@@ -78,17 +78,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Keeps the first failure and leaves no bytes to read after it.
-    #[cold]
-    #[inline(never)]
+    /// Keeps the first failure and leaves no bytes to read after it. Inlined,
+    /// with the message made out of line: a reader whose address never leaves
+    /// the function reading it is kept in registers, not read back from memory
+    /// at every field.
+    #[inline(always)]
     fn fail(&mut self, why: std::fmt::Arguments<'_>) {
         if self.error.is_none() {
-            self.error = Some(WireError(why.to_string()));
+            self.error = Some(wire_error(why));
         }
         self.rest = &[];
     }
 
-    #[inline]
+    #[inline(always)]
     fn array<const N: usize>(&mut self) -> [u8; N] {
         match self.rest.split_first_chunk::<N>() {
             Some((value, rest)) => {
@@ -102,28 +104,28 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn i8(&mut self) -> i8 {
         i8::from_be_bytes(self.array())
     }
 
-    #[inline]
+    #[inline(always)]
     fn i32(&mut self) -> i32 {
         i32::from_be_bytes(self.array())
     }
 
-    #[inline]
+    #[inline(always)]
     fn u32(&mut self) -> u32 {
         u32::from_be_bytes(self.array())
     }
 
-    #[inline]
+    #[inline(always)]
     fn i64(&mut self) -> i64 {
         i64::from_be_bytes(self.array())
     }
 
     /// A bool, or (named `what` in the error) UniFFI's `Option` tag: 0 or 1.
-    #[inline]
+    #[inline(always)]
     fn flag(&mut self, what: &str) -> bool {
         match self.i8() {
             0 => false,
@@ -135,19 +137,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn bool(&mut self) -> bool {
         self.flag("a bool")
     }
 
     /// Whether an `Option` is set: its tag, 0 unset, 1 set.
-    #[inline]
+    #[inline(always)]
     fn present(&mut self) -> bool {
         self.flag("an Option tag")
     }
 
     /// A fieldless enum: its variant's number, from 1, as UniFFI writes it.
-    #[inline]
+    #[inline(always)]
     fn variant<T: Copy, const N: usize>(&mut self, name: &str, variants: &[T; N]) -> T {
         let number = self.i32();
         match usize::try_from(number)
@@ -164,7 +166,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `length` bytes; UniFFI writes a length as an `i32`.
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, length: i32) -> &'a [u8] {
         match usize::try_from(length) {
             Ok(length) if length <= self.rest.len() => {
@@ -183,7 +185,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> &'a str {
         let length = self.i32();
         let bytes = self.take(length);
@@ -196,7 +198,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string that is not ASCII, checked in full.
-    #[inline(never)]
+    #[inline(always)]
     fn utf8(&mut self, bytes: &'a [u8]) -> &'a str {
         match std::str::from_utf8(bytes) {
             Ok(s) => s,
@@ -207,13 +209,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn bytes(&mut self) -> &'a [u8] {
         let length = self.i32();
         self.take(length)
     }
 
-    #[inline]
+    #[inline(always)]
     fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> Option<T> {
         if self.present() {
             Some(read(self))
@@ -224,7 +226,7 @@ impl<'a> Reader<'a> {
 
     /// A sequence's count, unchecked: the loop that reads the items stops at the
     /// first failure.
-    #[inline]
+    #[inline(always)]
     fn length(&mut self) -> usize {
         let count = self.i32();
         usize::try_from(count).unwrap_or_else(|_| {
@@ -234,14 +236,14 @@ impl<'a> Reader<'a> {
     }
 
     /// A sequence's count.
-    #[inline]
+    #[inline(always)]
     pub fn count(&mut self) -> Read<usize> {
         let count = self.length();
         self.check().map(|()| count)
     }
 
     /// An `IncomingMessage`.
-    #[inline]
+    #[inline(always)]
     pub fn message(&mut self) -> Read<MessageView<'a>> {
         let message = self.read_message();
         self.check().map(|()| message)
@@ -249,7 +251,7 @@ impl<'a> Reader<'a> {
 
     /// The next `IncomingMessage`, handed to `then` where it was read: a
     /// `Result` that holds the view (248 bytes) is moved out of.
-    #[inline]
+    #[inline(always)]
     pub fn next_message<R>(&mut self, then: impl FnOnce(&MessageView<'a>) -> R) -> Read<R> {
         let message = self.read_message();
         self.check()?;
@@ -257,7 +259,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The one `IncomingMessage` that `input` holds, handed to `then`.
-    #[inline]
+    #[inline(always)]
     pub fn with_message<R>(input: &'a [u8], then: impl FnOnce(&MessageView<'a>) -> R) -> Read<R> {
         let mut reader = Self::new(input);
         let message = reader.read_message();
@@ -266,7 +268,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An `IncomingMessage`, or a placeholder if it does not decode.
-    #[inline]
+    #[inline(always)]
     fn read_message(&mut self) -> MessageView<'a> {
         MessageView {
             message_id: self.option(Self::string),
@@ -297,7 +299,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn element(&mut self) -> ElementView<'a> {
         match self.i32() {
             1 => ElementView::Text(self.string()),
@@ -318,7 +320,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_settings(&mut self) -> PushSettingsView<'a> {
         PushSettingsView {
             enabled: self.bool(),
@@ -343,6 +345,12 @@ impl<'a> Reader<'a> {
             }),
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn wire_error(why: std::fmt::Arguments<'_>) -> WireError {
+    WireError(why.to_string())
 }
 
 /// Writes UniFFI's encoding of an answer, referring to the strings of `input`
