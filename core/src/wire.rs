@@ -700,6 +700,22 @@ mod tests {
         assert!(Reader::new(&[0, 0, 0, 0, 0]).finish().is_err());
     }
 
+    /// Writes the seeds of the `read_message_bytes` fuzz target (README,
+    /// "Fuzzing"): `cargo test -p offline-push --lib -- --ignored write_fuzz_seeds`.
+    #[test]
+    #[ignore = "writes fuzz/seeds/read_message_bytes"]
+    fn write_fuzz_seeds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/read_message_bytes");
+        std::fs::create_dir_all(&dir).unwrap();
+        for seed in 0..16 {
+            std::fs::write(
+                dir.join(format!("message-{seed:02}")),
+                uniffi_bytes(message(seed)),
+            )
+            .unwrap();
+        }
+    }
+
     #[test]
     fn strings_that_are_not_utf8_are_refused_ascii_or_not() {
         // The sender's id is the first string: after the unset message id (1

@@ -24,6 +24,9 @@ pub(super) struct Cache {
     receive_options: ReceiveOptionMemo,
 }
 
+/// At most this many conversations of one type are remembered.
+pub(super) const MEMO_LIMIT: usize = 4096;
+
 /// By conversation type (an index, not a hash), then by id. The ids come from
 /// the network, so the hasher is seeded at random per process (foldhash's, a
 /// third of SipHash's time per lookup in a profile); the memo only holds the
@@ -94,6 +97,12 @@ impl Cache {
             return Ok(*option);
         }
         let option = store.receive_option(user_id, (conversation_type, conversation_id))?;
+        // A memo, not a copy of the store: the ids come from the network, so it
+        // starts again past a bound (an account in more conversations than that
+        // reads some again).
+        if by_id.len() >= MEMO_LIMIT {
+            by_id.clear();
+        }
         by_id.insert(conversation_id.to_owned(), option);
         Ok(option)
     }

@@ -169,6 +169,44 @@ fn d5_a_render_reads_the_option_of_its_own_conversation_only() {
 }
 
 #[test]
+fn d5_the_option_memo_is_bounded_and_stays_right_past_its_bound() {
+    // Conversation ids come from the network: past its bound the memo starts
+    // again, and a conversation read before is read again, with the same answer.
+    let store = Arc::new(ProbeStore::default());
+    store
+        .inner
+        .save_setting(
+            "bob",
+            &SettingsChange::ConversationOption {
+                conversation_type: ConversationType::C2c,
+                conversation_id: "muted".into(),
+                option: ReceiveOption::NotReceive,
+            },
+            0,
+        )
+        .unwrap();
+    let engine = engine(&store);
+    engine.login("bob".into()).unwrap();
+    assert!(!shown(&engine.render(&c2c("muted").view()).unwrap()));
+    let limit = super::cache::MEMO_LIMIT;
+    for i in 0..limit {
+        assert!(shown(&engine.render(&c2c(&format!("peer{i}")).view()).unwrap()));
+    }
+    assert_eq!(store.option_reads.load(Ordering::SeqCst), limit + 1);
+    assert!(
+        !shown(&engine.render(&c2c("muted").view()).unwrap()),
+        "read again"
+    );
+    assert_eq!(store.option_reads.load(Ordering::SeqCst), limit + 2);
+    assert!(!shown(&engine.render(&c2c("muted").view()).unwrap()));
+    assert_eq!(
+        store.option_reads.load(Ordering::SeqCst),
+        limit + 2,
+        "and remembered"
+    );
+}
+
+#[test]
 fn k2_a_second_engine_on_the_same_store_sees_a_change_at_its_next_call() {
     let store = Arc::new(ProbeStore::default());
     let app = engine(&store);
