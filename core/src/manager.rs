@@ -19,7 +19,6 @@ use crate::model::{
     RenderOutcome, SessionState, SyncReport, SyncStatus,
 };
 use crate::store::{SqliteStore, Store};
-use crate::view::OutcomeView;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -160,13 +159,11 @@ impl OfflinePushManager {
 
     /// `render` for a burst of messages, in order, in one call.
     pub fn render_batch(&self, messages: Vec<IncomingMessage>) -> Result<Vec<RenderOutcome>> {
-        let views: Vec<_> = messages.iter().map(IncomingMessage::view).collect();
-        Ok(self
-            .engine
-            .render_all(&views)?
-            .into_iter()
-            .map(OutcomeView::into_owned)
-            .collect())
+        let mut renderer = self.engine.renderer()?;
+        messages
+            .iter()
+            .map(|message| Ok(renderer.render(&message.view())?.into_owned()))
+            .collect()
     }
 
     /// What the conversation list shows for `message` (C1–C4): the same words

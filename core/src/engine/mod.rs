@@ -50,29 +50,24 @@ pub(crate) struct Renderer<'e> {
 }
 
 impl Renderer<'_> {
-    /// D1–D7 and the notification for one message (its receive option read
-    /// from the store the first time its conversation comes up).
+    /// D1–D7 and the notification for one message (its receive option, D5's
+    /// input, read from the store the first time its conversation comes up).
     pub(crate) fn render<'m>(&mut self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
-        let option = option_of(&*self.engine.store, &mut self.cache, message)?;
+        let conversation_id = conversation_id(message);
+        let option = OneOption {
+            conversation_type: message.conversation_type,
+            conversation_id,
+            option: self.cache.load_receive_option(
+                &*self.engine.store,
+                message.conversation_type,
+                conversation_id,
+            )?,
+        };
         Ok(render::render(
             &self.cache.context(self.engine.platform, &option),
             message,
         ))
     }
-}
-
-/// D5's input for one message: its conversation's receive option.
-fn option_of<'m>(
-    store: &dyn Store,
-    cache: &mut Cache,
-    message: &MessageView<'m>,
-) -> Result<OneOption<'m>, Error> {
-    let conversation_id = conversation_id(message);
-    Ok(OneOption {
-        conversation_type: message.conversation_type,
-        conversation_id,
-        option: cache.load_receive_option(store, message.conversation_type, conversation_id)?,
-    })
 }
 
 pub(crate) struct Engine {
@@ -271,13 +266,6 @@ impl Engine {
 
     // --- rendering -----------------------------------------------------------------
 
-    /// D1–D7 and the notification, for each message in order, from one view of
-    /// the store.
-    pub(crate) fn render_all<'m>(&self, messages: &[MessageView<'m>]) -> Result<Vec<OutcomeView<'m>>, Error> {
-        let mut renderer = self.renderer()?;
-        messages.iter().map(|m| renderer.render(m)).collect()
-    }
-
     pub(crate) fn render<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         self.renderer()?.render(message)
     }
@@ -323,11 +311,10 @@ impl Engine {
     }
 
     fn receive_locked<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
-        let mut cache = self.fresh()?;
-        let option = option_of(&*self.store, &mut cache, message)?;
-        let outcome = render::render(&cache.context(self.platform, &option), message);
+        let mut renderer = self.renderer()?;
+        let outcome = renderer.render(message)?;
         // D1: with no one signed in nothing is recorded (R1 is per account).
-        let Ok(user_id) = cache.user_id() else {
+        let Ok(user_id) = renderer.cache.user_id() else {
             return Ok(outcome);
         };
         let counts_toward = receive::counts_toward_badge(&outcome, message);
