@@ -8,6 +8,7 @@
 
 use crate::error::OfflinePushError;
 use crate::manager::OfflinePushManager;
+use crate::view::MessageView;
 use crate::wire::{Reader, WireError, Writer};
 use crate::UniFfiTag;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -93,23 +94,9 @@ pub mod ops {
     /// `OfflinePushManager::render_batch`: each message read, rendered and
     /// written in turn, against one look at the store.
     pub fn render_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        let mut reader = Reader::new(input);
-        let count = reader.count()?;
-        let mut renderer = match m.engine.renderer() {
-            Ok(renderer) => renderer,
-            Err(error) => return Ok(Err(error.into())),
-        };
-        let mut writer = Writer::new(out, input);
-        writer.count(count);
-        for _ in 0..count {
-            let rendered = reader
-                .next_message(|message| renderer.render(message).map(|outcome| writer.outcome(&outcome)))?;
-            if let Err(error) = rendered {
-                return Ok(Err(error.into()));
-            }
-        }
-        reader.finish()?;
-        Ok(Ok(()))
+        batch(input, out, m.engine.renderer(), |renderer, message, writer| {
+            renderer.render(message).map(|outcome| writer.outcome(&outcome))
+        })
     }
 
     /// `OfflinePushManager::receive`.
@@ -134,16 +121,34 @@ pub mod ops {
 
     /// `OfflinePushManager::preview_batch`: each message read and previewed in turn.
     pub fn preview_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
+        batch(input, out, m.engine.previewer(), |previewer, message, writer| {
+            writer.string(&previewer.preview(message));
+            Ok(())
+        })
+    }
+
+    /// A `sequence<IncomingMessage>` answered by a sequence: the count read,
+    /// then `each` given every message in turn, where it was read, with what
+    /// `start` made (one look at the store) and the writer.
+    #[inline(always)]
+    fn batch<'i, S>(
+        input: &'i [u8],
+        out: &mut Vec<u8>,
+        start: Result<S, crate::error::Error>,
+        mut each: impl FnMut(&mut S, &MessageView<'i>, &mut Writer<'_, 'i>) -> Result<(), crate::error::Error>,
+    ) -> Answer {
         let mut reader = Reader::new(input);
         let count = reader.count()?;
-        let previewer = match m.engine.previewer() {
-            Ok(previewer) => previewer,
+        let mut state = match start {
+            Ok(state) => state,
             Err(error) => return Ok(Err(error.into())),
         };
         let mut writer = Writer::new(out, input);
         writer.count(count);
         for _ in 0..count {
-            reader.next_message(|message| writer.string(&previewer.preview(message)))?;
+            if let Err(error) = reader.next_message(|message| each(&mut state, message, &mut writer))? {
+                return Ok(Err(error.into()));
+            }
         }
         reader.finish()?;
         Ok(Ok(()))
