@@ -103,18 +103,15 @@ fn hand_over(env: *mut JNIEnv, array: jbyteArray, capacity: jint, out: &[u8], co
         return PANIC << 32;
     };
     // SAFETY: as in `call`.
-    let copied = unsafe { write_array(env, array, capacity, out) };
-    match copied {
-        true => code << 32 | i64::from(length),
-        false => {
-            STASH.with_borrow_mut(|stash| {
-                stash.clear();
-                stash.push(code as u8);
-                stash.extend_from_slice(out);
-            });
-            TOO_BIG << 32 | i64::from(length)
-        }
+    if unsafe { write_array(env, array, capacity, out) } {
+        return code << 32 | i64::from(length);
     }
+    STASH.with_borrow_mut(|stash| {
+        stash.clear();
+        stash.push(code as u8);
+        stash.extend_from_slice(out);
+    });
+    TOO_BIG << 32 | i64::from(length)
 }
 
 /// Hands over the answer a call left for a larger array (see [`TOO_BIG`]).

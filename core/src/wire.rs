@@ -43,8 +43,8 @@ type Read<T> = Result<T, WireError>;
 ///
 /// The field readers do not return a `Result`: the first failure is kept, every
 /// read after it finds no bytes and returns a placeholder, and the public
-/// readers ([`Reader::message`], [`Reader::messages`], [`Reader::count`],
-/// [`Reader::finish`]) report it. A `Result` per field was returned through
+/// readers ([`Reader::with_message`], [`Reader::next_message`],
+/// [`Reader::message`], [`Reader::count`], [`Reader::finish`]) report it. A `Result` per field was returned through
 /// memory and read back at another width, a store-forwarding stall for every
 /// string (half of reading a message, in a profile).
 pub struct Reader<'a> {

@@ -244,10 +244,8 @@ public struct UniffiWriter {
     fileprivate mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(4 + bytes.count)
         start.storeBytes(of: Int32(bytes.count).bigEndian, toByteOffset: count, as: Int32.self)
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            (start + count + 4).copyMemory(from: base, byteCount: bytes.count)
-        }
-        count += 4 + bytes.count
+        count += 4
+        append(bytes)
     }
 
     fileprivate var written: UnsafeBufferPointer<UInt8> {
