@@ -39,9 +39,15 @@ pub enum OfflinePushError {
     /// The store could not be read or written (I/O, a full disk, no permission).
     #[error("storage failure: {0}")]
     Storage(String),
-    /// The store's file could not be understood; it was moved aside, not emptied.
+    /// The store's file could not be understood; it was moved aside, not emptied,
+    /// and a new store, reset, took its place (docs/RULES.md K8).
     #[error("store corrupted: {0}")]
     StoreCorrupted(String),
+    /// The file at the store's path is not one this library opens: a store of a
+    /// newer version (update the app), or another program's database. It is
+    /// left exactly as it was.
+    #[error("store refused: {0}")]
+    StoreRefused(String),
 }
 
 impl OfflinePushError {
@@ -58,6 +64,7 @@ impl OfflinePushError {
             Self::BackendRejected(_) => "backend_rejected",
             Self::Storage(_) => "storage",
             Self::StoreCorrupted(_) => "store_corrupted",
+            Self::StoreRefused(_) => "store_refused",
         }
     }
 }
@@ -125,6 +132,7 @@ impl From<Error> for OfflinePushError {
             Error::InvalidArgument(_) | Error::Json(_) => Self::InvalidArgument(message),
             Error::NotConfigured(_) => Self::NotConfigured(message),
             Error::Store(StoreError::Corrupted { .. }) => Self::StoreCorrupted(message),
+            Error::Store(StoreError::TooNew { .. } | StoreError::Foreign) => Self::StoreRefused(message),
             Error::Store(_) => Self::Storage(message),
             Error::BackendRejected { .. } => Self::BackendRejected(message),
             Error::BackendUnavailable { .. } | Error::BackendUnexpected { .. } => {

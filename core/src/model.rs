@@ -43,6 +43,11 @@ pub enum SessionState {
     #[default]
     LoggedOut,
     KickedOffline,
+    /// K8: the store was found damaged and replaced; who was signed in is not known.
+    StoreReset {
+        moved_to: String,
+        reset_at_ms: i64,
+    },
 }
 
 /// seed §2.1: the receiving device's global settings.

@@ -1,7 +1,6 @@
-//! The SQLite store across processes and crashes (RULES §6: K2, K3, R1, B2):
-//! - a damaged file is reported and moved aside, never emptied;
-//! - a store of every earlier schema version opens (fixtures/store-vN.sql), a
-//!   newer one is refused and left as it was;
+//! The SQLite store across processes and crashes (RULES §6: K2, K3, R1, B2);
+//! how it opens, under load, damaged or refused, is `store_open.rs`:
+//! - a store of every earlier schema version opens (fixtures/store-vN.sql);
 //! - no call leaves a lock another process would wait on, and `suspend` lets go
 //!   of every file lock (iOS kills a suspended app that holds one: 0xdead10cc);
 //! - a writer killed with SIGKILL at random moments, 200 times, never loses a
@@ -17,23 +16,10 @@ mod support;
 use offline_push::*;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-const DIR_VAR: &str = "OFFLINE_PUSH_TEST_STORE_DIR";
-const ROLE_VAR: &str = "OFFLINE_PUSH_TEST_ROLE";
-
-fn open(dir: &Path) -> Result<Arc<OfflinePushManager>, OfflinePushError> {
-    OfflinePushManager::new(OfflinePushConfig {
-        platform: Platform::Ios,
-        store_directory: Some(dir.display().to_string()),
-    })
-}
-
-fn store_file(dir: &Path) -> PathBuf {
-    dir.join(offline_push::store::STORE_FILE_NAME)
-}
+use support::store::{child, child_dir, child_role, load_fixture, open, store_file};
 
 fn message(id: &str, conversation: &str) -> IncomingMessage {
     IncomingMessage {
@@ -42,56 +28,7 @@ fn message(id: &str, conversation: &str) -> IncomingMessage {
     }
 }
 
-/// Runs this test binary as another process, in the ignored test `name`.
-fn child(name: &str, dir: &Path, role: &str) -> Child {
-    Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--ignored", "--exact", name, "--nocapture", "--test-threads=1"])
-        .env(DIR_VAR, dir)
-        .env(ROLE_VAR, role)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the test binary runs again as a child")
-}
-
-fn child_dir() -> Option<PathBuf> {
-    std::env::var_os(DIR_VAR).map(PathBuf::from)
-}
-
-// --- a damaged store, schema versions --------------------------------------------------
-
-#[test]
-fn k3_a_damaged_store_is_a_typed_error_and_moved_aside_never_emptied() {
-    let dir = tempfile::tempdir().unwrap();
-    let garbage = b"this was never an SQLite database, but it is someone's data".repeat(100);
-    std::fs::write(store_file(dir.path()), &garbage).unwrap();
-
-    let error = open(dir.path()).unwrap_err();
-    let OfflinePushError::StoreCorrupted(text) = &error else {
-        panic!("expected StoreCorrupted, got {error:?}");
-    };
-    let moved: Vec<PathBuf> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("corrupt"))
-        .collect();
-    assert_eq!(moved.len(), 1, "{moved:?}");
-    assert!(
-        text.contains(&moved[0].display().to_string()),
-        "the message names where: {text}"
-    );
-    assert_eq!(
-        std::fs::read(&moved[0]).unwrap(),
-        garbage,
-        "the bytes are kept as they were"
-    );
-    assert!(!store_file(dir.path()).exists());
-
-    // The next open starts a new store.
-    let manager = open(dir.path()).unwrap();
-    assert_eq!(manager.session().unwrap(), SessionState::LoggedOut);
-}
+// --- schema versions --------------------------------------------------
 
 #[test]
 fn an_unreadable_directory_is_a_storage_error_not_a_panic() {
@@ -100,16 +37,6 @@ fn an_unreadable_directory_is_a_storage_error_not_a_panic() {
     std::fs::write(&file, b"x").unwrap();
     let error = open(&file).unwrap_err();
     assert!(matches!(error, OfflinePushError::Storage(_)), "{error:?}");
-}
-
-/// Loads `fixtures/store-vN.sql` into a new store file in `dir`.
-fn load_fixture(dir: &Path, version: u32) {
-    let sql = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/store-v{version}.sql")),
-    )
-    .unwrap();
-    let conn = rusqlite::Connection::open(store_file(dir)).unwrap();
-    conn.execute_batch(&sql).unwrap();
 }
 
 /// Every schema version this library ever wrote opens, with what it held. Add
@@ -204,26 +131,6 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             }
         );
     }
-}
-
-#[test]
-fn a_store_of_a_newer_version_is_refused_and_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    load_fixture(dir.path(), 1);
-    let conn = rusqlite::Connection::open(store_file(dir.path())).unwrap();
-    conn.pragma_update(None, "user_version", 99).unwrap();
-    drop(conn);
-    let before = std::fs::read(store_file(dir.path())).unwrap();
-
-    let error = open(dir.path()).unwrap_err();
-    assert!(
-        matches!(&error, OfflinePushError::Storage(m) if m.contains("99")),
-        "{error:?}"
-    );
-    assert!(
-        std::fs::read(store_file(dir.path())).unwrap() == before,
-        "the file changed"
-    );
 }
 
 // --- locks ---------------------------------------------------------------------------------
@@ -574,7 +481,7 @@ fn k2_a_render_sees_another_processs_change_at_its_next_call() {
 #[ignore = "run by k2_a_render_sees_another_processs_change... as another process"]
 fn child_settings_writer() {
     let Some(dir) = child_dir() else { return };
-    let enabled = std::env::var(ROLE_VAR).unwrap() == "on";
+    let enabled = child_role() == "on";
     let manager = open(&dir).unwrap();
     manager
         .set_global_settings(OfflinePushSettings {
@@ -631,7 +538,7 @@ fn k2_two_processes_at_once_lose_no_update_and_see_each_other() {
 #[ignore = "run by k2_two_processes_at_once... as another process"]
 fn child_concurrent_receiver() {
     let Some(dir) = child_dir() else { return };
-    let role = std::env::var(ROLE_VAR).unwrap();
+    let role = child_role();
     let other = if role == "app" { "extension" } else { "app" };
     let manager = open(&dir).unwrap();
     let mut others_seen = 0;

@@ -147,6 +147,11 @@ fn apply_state(case: &Case, manager: &OfflinePushManager) -> Result<(), OfflineP
         SessionState::LoggedIn { user_id } => manager.login(user_id.clone())?,
         SessionState::LoggedOut => manager.logout()?,
         SessionState::KickedOffline => manager.kicked_offline()?,
+        SessionState::StoreReset { .. } => {
+            return Err(OfflinePushError::InvalidArgument(
+                "a case cannot set the store_reset session: only a damaged store does".into(),
+            ))
+        }
     }
     if let Some(settings) = &case.global_settings {
         manager.set_global_settings(settings.clone())?;

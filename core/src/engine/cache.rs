@@ -7,7 +7,7 @@ use crate::model::{
     ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform, ReceiveOption, SessionState,
 };
 use crate::rules::decide::{ReceiveOptionLookup, RenderContext};
-use crate::store::{DeviceState, Generation, Store};
+use crate::store::{DeviceState, Generation, Store, UNKNOWN_ACCOUNT};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -77,6 +77,20 @@ impl Cache {
             SessionState::KickedOffline => {
                 Err(Error::NotLoggedIn("the user was kicked offline; log in again"))
             }
+            SessionState::StoreReset { .. } => Err(Error::NotLoggedIn(
+                "the store was found damaged and reset; log the user in again",
+            )),
+        }
+    }
+
+    /// The account `receive` records a message for (R1, B2): the signed-in
+    /// one, or after a reset the store's unknown account, which the next login
+    /// takes over (K8); none while signed out.
+    pub(super) fn receiving_account(&self) -> Option<&str> {
+        match &self.device.session {
+            SessionState::LoggedIn { user_id } => Some(user_id),
+            SessionState::StoreReset { .. } => Some(UNKNOWN_ACCOUNT),
+            SessionState::LoggedOut | SessionState::KickedOffline => None,
         }
     }
 

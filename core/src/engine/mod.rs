@@ -24,7 +24,7 @@ use crate::model::{
     SyncReport, SyncStatus,
 };
 use crate::rules::decide::conversation_id;
-use crate::rules::{content, filled, receive, render, validate};
+use crate::rules::{content, filled, limits, receive, render, validate};
 use crate::store::{Receipt, Store};
 use crate::view::{MessageView, OutcomeView};
 use cache::{Cache, OneOption};
@@ -39,7 +39,7 @@ pub(crate) struct Previewer {
 
 impl Previewer {
     pub(crate) fn preview<'m>(&self, message: &MessageView<'m>) -> Cow<'m, str> {
-        content::preview(message, self.locale)
+        content::preview(&limits::bounded(message), self.locale)
     }
 }
 
@@ -52,7 +52,10 @@ pub(crate) struct Renderer<'e> {
 impl Renderer<'_> {
     /// D1–D7 and the notification for one message (its receive option, D5's
     /// input, read from the store the first time its conversation comes up).
+    /// The message is read within the limits first (L1–L5: over them, an id is
+    /// unset and a text cut).
     pub(crate) fn render<'m>(&mut self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
+        let message = &*limits::bounded(message);
         let conversation_id = conversation_id(message);
         let option = OneOption {
             conversation_type: message.conversation_type,
@@ -150,6 +153,7 @@ impl Engine {
         if user_id.is_empty() {
             return Err(Error::InvalidArgument("the user id is empty".into()));
         }
+        limits::check("the user id", user_id.len(), limits::MAX_ID_BYTES)?;
         self.save_session(SessionState::LoggedIn { user_id })
     }
 
@@ -216,6 +220,7 @@ impl Engine {
         conversation_type: ConversationType,
         conversation_id: &str,
     ) -> Result<ReceiveOption, Error> {
+        check_conversation_id(conversation_id)?;
         let mut cache = self.fresh()?;
         cache.user_id()?;
         cache.load_receive_option(&*self.store, conversation_type, conversation_id)
@@ -311,10 +316,12 @@ impl Engine {
     }
 
     fn receive_locked<'m>(&self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
+        // L1: what is recorded is the message within the limits (an id over them unset).
+        let message = &*limits::bounded(message);
         let mut renderer = self.renderer()?;
         let outcome = renderer.render(message)?;
         // D1: with no one signed in nothing is recorded (R1 is per account).
-        let Ok(user_id) = renderer.cache.user_id() else {
+        let Some(user_id) = renderer.cache.receiving_account() else {
             return Ok(outcome);
         };
         let counts_toward = receive::counts_toward_badge(&outcome, message);
@@ -337,6 +344,7 @@ impl Engine {
         conversation_type: ConversationType,
         conversation_id: &str,
     ) -> Result<u32, Error> {
+        check_conversation_id(conversation_id)?;
         let user_id = self.fresh()?.user_id()?.to_owned();
         Ok(self
             .store
@@ -451,12 +459,13 @@ impl Engine {
     }
 }
 
-/// V1 of a conversation: its id must not be empty.
+/// A conversation the app names: its id must not be empty (no message counts
+/// toward an unnamed one, B2), nor longer than L1.
 fn check_conversation_id(conversation_id: &str) -> Result<(), Error> {
     if conversation_id.is_empty() {
         return Err(Error::InvalidArgument("the conversation id is empty".into()));
     }
-    Ok(())
+    limits::check("the conversation id", conversation_id.len(), limits::MAX_ID_BYTES)
 }
 
 #[cfg(test)]

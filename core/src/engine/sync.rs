@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::model::{
     AccountPushSettings, ConversationReceiveOption, OfflinePushSettings, SettingsChange, SyncReport,
 };
-use crate::rules::validate;
+use crate::rules::{limits, validate};
 use crate::store::{Claim, Finish, Job, PendingWork, Store};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
@@ -238,7 +238,8 @@ pub(crate) fn sanitize_fetched(fetched: AccountPushSettings) -> AccountPushSetti
         .filter(|window| validate::check_dnd(window).is_ok());
     let mut options = BTreeMap::new();
     for option in fetched.receive_options {
-        if !option.conversation_id.is_empty() {
+        let id = &option.conversation_id;
+        if !id.is_empty() && id.len() <= limits::MAX_ID_BYTES {
             options.insert((option.conversation_type, option.conversation_id), option.option);
         }
     }

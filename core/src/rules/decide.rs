@@ -85,6 +85,8 @@ pub fn decide(ctx: &RenderContext<'_>, message: &MessageView<'_>) -> Result<(), 
         SessionState::LoggedIn { .. } => {}
         SessionState::LoggedOut => return Err(SuppressReason::LoggedOut),
         SessionState::KickedOffline => return Err(SuppressReason::KickedOffline),
+        // K8: nobody logged out; the defaults stand in for the lost settings.
+        SessionState::StoreReset { .. } => {}
     }
     // D2
     if message.conversation_type == ConversationType::System {

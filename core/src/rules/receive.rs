@@ -17,8 +17,11 @@ pub fn badge_enabled(message: &MessageView<'_>) -> bool {
 }
 
 /// B2: the conversation whose unread count a message adds to, if any: shown, or
-/// suppressed by do-not-disturb, with its badge enabled. (That a duplicate never
-/// counts is the store's part: it adds nothing for a message id it has seen.)
+/// suppressed by do-not-disturb, with its badge enabled, in a conversation it
+/// names (F1: a one-to-one message with no sender, a group message with no
+/// group, counts nowhere, since no count could be cleared there). (That a
+/// duplicate never counts is the store's part: it adds nothing for a message id
+/// it has seen.)
 pub fn counts_toward_badge<'m>(
     outcome: &OutcomeView<'_>,
     message: &MessageView<'m>,
@@ -27,7 +30,9 @@ pub fn counts_toward_badge<'m>(
         outcome,
         OutcomeView::Show(_) | OutcomeView::Suppress(SuppressReason::DoNotDisturb)
     );
-    (counted && badge_enabled(message)).then(|| (message.conversation_type, conversation_id(message)))
+    let conversation = conversation_id(message);
+    (counted && badge_enabled(message) && !conversation.is_empty())
+        .then_some((message.conversation_type, conversation))
 }
 
 /// D8 and B4: the outcome `receive` returns, given the render's and what the

@@ -2,9 +2,11 @@
 //! network data never goes through these to raise: it is read with the lenient
 //! forms (`android_sound_if_valid`) and bad values count as unset.
 
-use super::{filled, non_empty_owned};
+use super::{filled, limits, non_empty_owned};
 use crate::error::Error;
-use crate::model::{DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken};
+use crate::model::{
+    DoNotDisturbWindow, MessagePushSettings, OfflinePushSettings, OfflinePushToken, PushSound,
+};
 use crate::view::SoundView;
 
 const ANDROID_RESOURCE: &str = "android.resource://";
@@ -28,6 +30,9 @@ pub fn is_bundled_android_sound(uri: &str) -> bool {
 /// V2, strict form for what the app sets: an unset or empty sound is fine, a
 /// set one must be bundled.
 pub fn check_android_sound(field: &'static str, sound: Option<String>) -> Result<Option<String>, Error> {
+    if let Some(sound) = &sound {
+        limits::check(field, sound.len(), limits::MAX_SOUND_BYTES)?;
+    }
     match non_empty_owned(sound) {
         None => Ok(None),
         Some(uri) if is_bundled_android_sound(&uri) => Ok(Some(uri)),
@@ -37,7 +42,7 @@ pub fn check_android_sound(field: &'static str, sound: Option<String>) -> Result
 
 /// V2, lenient form for incoming data (docs/RULES.md, "What the public API refuses"): an invalid sound counts as unset.
 pub fn android_sound_if_valid(sound: Option<&str>) -> Option<&str> {
-    filled(sound).filter(|uri| is_bundled_android_sound(uri))
+    filled(sound).filter(|uri| uri.len() <= limits::MAX_SOUND_BYTES && is_bundled_android_sound(uri))
 }
 
 /// An iOS sound, with a custom sound of an empty path counting as unset (docs/RULES.md, "Words").
@@ -56,6 +61,23 @@ pub fn check_global_settings(settings: OfflinePushSettings) -> Result<OfflinePus
 
 /// V2 on the settings a sender attaches to a message; returns them normalised.
 pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<MessagePushSettings, Error> {
+    let length = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+    limits::check(
+        "description",
+        length(&settings.description),
+        limits::MAX_TEXT_BYTES,
+    )?;
+    limits::check(
+        "ext",
+        settings.ext.as_ref().map_or(0, Vec::len),
+        limits::MAX_EXT_BYTES,
+    )?;
+    if let Some(android) = &settings.android {
+        limits::check("android.title", length(&android.title), limits::MAX_TEXT_BYTES)?;
+    }
+    if let Some(PushSound::Custom { path }) = settings.ios.as_ref().and_then(|ios| ios.sound.as_ref()) {
+        limits::check("ios.sound", path.len(), limits::MAX_SOUND_BYTES)?;
+    }
     let android = match settings.android {
         Some(mut android) => {
             android.title = non_empty_owned(android.title);
@@ -82,6 +104,7 @@ pub fn check_message_push_settings(settings: MessagePushSettings) -> Result<Mess
 /// V3: a token must be non-empty and carry a business id other than 0. The
 /// message never includes the token.
 pub fn check_token(token: &OfflinePushToken) -> Result<(), Error> {
+    limits::check("the token", token.token.0.len(), limits::MAX_TOKEN_BYTES)?;
     if token.token.0.is_empty() {
         return Err(Error::InvalidToken("the token is empty"));
     }

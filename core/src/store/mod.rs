@@ -125,6 +125,10 @@ pub enum Finish<'a> {
     Failed { attempts: u32, reason: &'a str },
 }
 
+/// K8: the account a reset store records received messages for until someone
+/// signs in (an empty user id, which `login` refuses).
+pub const UNKNOWN_ACCOUNT: &str = "";
+
 /// How many received message ids an account remembers at least (D8).
 pub const REMEMBERED_MESSAGE_IDS: u32 = 1_000;
 
@@ -143,14 +147,18 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The store's file could not be understood; it was moved to `moved_to`.
-    #[error("the store file could not be read as a store ({problem}); it was moved aside to {moved_to} and a new store will be created at the next open")]
+    /// The store's file could not be understood; it was moved to `moved_to` and
+    /// a new store, marked as reset (K8), took its place.
+    #[error("the store file could not be read as a store ({problem}); it was moved aside to {moved_to} and a new, reset store is in its place (docs/RULES.md K8)")]
     Corrupted { problem: String, moved_to: String },
     /// The store was written by a newer version of this library; it is left as it is.
     #[error(
-        "the store has schema version {found}; this library reads versions up to {supported}: update the app"
+        "the store has schema version {found}; this library reads versions up to {supported}: update the app (the store is left as it is)"
     )]
     TooNew { found: u32, supported: u32 },
+    /// The file at the store's path is another program's SQLite database; it is left as it is.
+    #[error("the file at the store's path is an SQLite database of another program, not an offline-push store; it is left as it is: give the manager a directory of its own")]
+    Foreign,
     /// A value in the store is not one this library writes (edited by hand, or a bug).
     #[error("the store holds an unreadable {what}")]
     BadValue { what: &'static str },

@@ -1,18 +1,28 @@
 //! The SQLite schema and its versions. The version lives in `PRAGMA
-//! user_version`; [`migrate`] brings any earlier version up to [`END_VERSION`],
-//! one step per version, inside one write transaction, so two processes that
-//! open the same new file at once cannot both create it. A store of a newer
-//! version than this library knows is refused, never touched.
+//! user_version`, and from version 3 on the file says it is a store of this
+//! library in `PRAGMA application_id` ([`APPLICATION_ID`]); [`owner`] tells from
+//! both (and, for a file of version 1 or 2, written before the id, whether it
+//! has the `device` table) whether a file is this library's. [`migrate`] brings
+//! any earlier version up to [`END_VERSION`], one step per version, inside one
+//! write transaction, so two processes that open the same new file at once
+//! cannot both create it. A store of a newer version, or a file that is not this
+//! library's, is refused, never touched.
 //!
 //! To change the schema: add `UPGRADE_FROM_N` that takes version N to N+1,
 //! run it from [`migrate`], raise [`END_VERSION`], and add a fixture of
 //! version N (`core/tests/fixtures/store-vN.sql`) that `core/tests/store.rs` opens.
 
 use super::StoreError;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 /// The schema version this library writes.
-pub const END_VERSION: u32 = 2;
+pub const END_VERSION: u32 = 3;
+
+/// `PRAGMA application_id` of a store of this library ("OPsh"), from version 3 on.
+pub const APPLICATION_ID: u32 = 0x4f50_7368;
+
+/// The last version written without [`APPLICATION_ID`].
+const LAST_VERSION_WITHOUT_ID: u32 = 2;
 
 /// Version 1: the device row, and per account its settings, DND window,
 /// receive options, unread counts and received message ids (K1).
@@ -136,24 +146,82 @@ const UPGRADE_FROM_1: &str = "
         FROM device WHERE session_state = 'logged_in' AND token_value IS NOT NULL;
 ";
 
-/// Refuses a store of a version newer than this library, reading only.
-pub fn refuse_newer(conn: &Connection) -> Result<(), StoreError> {
-    let found: u32 = conn
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|source| StoreError::Sqlite {
-            what: "reading the schema version",
-            source,
-        })?;
-    if found > END_VERSION {
-        return Err(StoreError::TooNew {
-            found,
-            supported: END_VERSION,
-        });
-    }
-    Ok(())
+/// Version 3: the file says it is this library's store (`application_id`), and
+/// the device row remembers a reset (docs/RULES.md K8): the session
+/// `store_reset`, where the damaged file went and when.
+const UPGRADE_FROM_2: &str = "
+    ALTER TABLE device ADD COLUMN reset_moved_to TEXT;
+    ALTER TABLE device ADD COLUMN reset_at_ms INTEGER;
+";
+
+/// Whose a file is, by its header: a new (empty) database, or a store of this
+/// library at `version`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    New,
+    /// From version 3 on: the application id says so.
+    Ours {
+        version: u32,
+    },
+    /// Version 1 or 2, written before the application id: this library's only
+    /// if it has the `device` table, which only a look at the schema tells.
+    Unmarked {
+        version: u32,
+    },
 }
 
-/// Brings the store to [`END_VERSION`].
+/// [`Owner`] from a file's `user_version`, `application_id` and whether its
+/// schema is empty; a store of a newer version is `TooNew`, any other database
+/// `Foreign`.
+pub fn owner(user_version: u32, application_id: u32, schema_empty: bool) -> Result<Owner, StoreError> {
+    match (application_id, user_version) {
+        (APPLICATION_ID, found) if found > END_VERSION => Err(StoreError::TooNew {
+            found,
+            supported: END_VERSION,
+        }),
+        (APPLICATION_ID, version) if version > LAST_VERSION_WITHOUT_ID => Ok(Owner::Ours { version }),
+        (0, 0) if schema_empty => Ok(Owner::New),
+        (0, version @ 1..=LAST_VERSION_WITHOUT_ID) if !schema_empty => Ok(Owner::Unmarked { version }),
+        _ => Err(StoreError::Foreign),
+    }
+}
+
+/// [`owner`] as SQLite reads the database in `tx`, the `device` table of an
+/// unmarked store included.
+fn owner_in(tx: &Transaction) -> rusqlite::Result<Result<Owner, StoreError>> {
+    let user_version: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let application_id: u32 = tx.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let objects: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    let owner = owner(user_version, application_id, objects == 0);
+    if let Ok(Owner::Unmarked { .. }) = owner {
+        let device = tx
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'device'",
+                [],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if device.is_none() {
+            return Ok(Err(StoreError::Foreign));
+        }
+    }
+    Ok(owner)
+}
+
+/// Refuses, reading only, a file that is not a store of a version this library
+/// reads (the check before anything writes: switching to WAL rewrites the header).
+pub fn check_owner(conn: &mut Connection) -> Result<(), StoreError> {
+    let failed = |source| StoreError::Sqlite {
+        what: "reading the schema version",
+        source,
+    };
+    let tx = conn.transaction().map_err(failed)?;
+    owner_in(&tx).map_err(failed)??;
+    tx.finish().map_err(failed)
+}
+
+/// Brings the store to [`END_VERSION`], checking again, under the write lock,
+/// whose the file is.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let failed = |source| StoreError::Sqlite {
         what: "upgrading the schema",
@@ -162,15 +230,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(failed)?;
-    let found: u32 = tx
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(failed)?;
-    if found > END_VERSION {
-        return Err(StoreError::TooNew {
-            found,
-            supported: END_VERSION,
-        });
-    }
+    let found = match owner_in(&tx).map_err(failed)?? {
+        Owner::New => 0,
+        Owner::Ours { version } | Owner::Unmarked { version } => version,
+    };
     if found == END_VERSION {
         return Ok(());
     }
@@ -180,7 +243,50 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 2 {
         tx.execute_batch(UPGRADE_FROM_1).map_err(failed)?;
     }
+    if found < 3 {
+        tx.execute_batch(UPGRADE_FROM_2).map_err(failed)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(failed)?;
+    }
     tx.pragma_update(None, "user_version", END_VERSION)
         .map_err(failed)?;
     tx.commit().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_tells_a_store_of_this_library_from_any_other_database() {
+        assert_eq!(owner(0, 0, true).unwrap(), Owner::New);
+        assert_eq!(
+            owner(3, APPLICATION_ID, false).unwrap(),
+            Owner::Ours { version: 3 }
+        );
+        assert_eq!(owner(1, 0, false).unwrap(), Owner::Unmarked { version: 1 });
+        assert_eq!(owner(2, 0, false).unwrap(), Owner::Unmarked { version: 2 });
+        assert!(matches!(
+            owner(4, APPLICATION_ID, false),
+            Err(StoreError::TooNew {
+                found: 4,
+                supported: 3
+            })
+        ));
+        // Another program's database: its own id, tables at version 0, a
+        // version this library never wrote without the id, an id on an old version.
+        for (version, id, empty) in [
+            (0, 0x1234, true),
+            (0, 0, false),
+            (5, 0, false),
+            (3, 0, false),
+            (1, 0, true),
+            (2, APPLICATION_ID, false),
+        ] {
+            assert!(
+                matches!(owner(version, id, empty), Err(StoreError::Foreign)),
+                "{version} {id:#x} {empty}"
+            );
+        }
+    }
 }

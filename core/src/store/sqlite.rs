@@ -22,18 +22,20 @@
 //! - A file SQLite cannot read as a database is moved aside with its `-wal` and
 //!   `-shm`, never emptied; the error says where it went.
 
+mod header;
 mod queue;
 
 use super::schema;
 use super::{
     AccountState, Claim, ConversationKey, DeviceState, Finish, Generation, PendingWork, Receipt,
-    ReceiptRecord, Snapshot, Store, StoreError, REMEMBERED_MESSAGE_IDS,
+    ReceiptRecord, Snapshot, Store, StoreError, REMEMBERED_MESSAGE_IDS, UNKNOWN_ACCOUNT,
 };
 use crate::model::{
     AccountPushSettings, ConversationReceiveOption, DoNotDisturbWindow, OfflinePushSettings,
     OfflinePushToken, PushLocale, PushTokenValue, ReceiveOption, SessionState, SettingsChange, SyncStatus,
 };
 use parking_lot::Mutex;
+use rusqlite::config::DbConfig;
 use rusqlite::{
     params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
 };
@@ -41,7 +43,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The store's file name inside the directory the app gives.
 pub const STORE_FILE_NAME: &str = "offline-push.sqlite3";
@@ -49,8 +51,14 @@ pub const STORE_FILE_NAME: &str = "offline-push.sqlite3";
 /// How often `record_receipt` drops the ids beyond the last 1,000 of an account.
 const PRUNE_EVERY: i64 = 100;
 
-/// How long a write waits for another process's write to finish.
+/// How long a write, or an open, waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest pause between two tries of an open that found the file locked.
+const BUSY_RETRY_MAX: Duration = Duration::from_millis(20);
+
+/// The `-wal` file is cut back to this size after a checkpoint.
+const WAL_SIZE_LIMIT: i64 = 1 << 20;
 
 #[derive(Debug)]
 struct Connected {
@@ -181,25 +189,68 @@ impl SqliteStore {
         &self.path
     }
 
-    /// A new connection, the schema brought up to date; a damaged file is moved aside.
+    /// A new connection, the schema brought up to date. A damaged file is moved
+    /// aside and a new store, marked as reset (K8), takes its place.
     fn connect(&self) -> Result<Connection, StoreError> {
-        match self.try_connect() {
-            Err(StoreError::Sqlite { source, .. }) if is_damaged(&source) => Err(self.quarantine(&source)),
+        let mut opened = None;
+        match self.connect_waiting(&mut opened) {
+            Err(StoreError::Sqlite { source, .. }) if is_damaged(&source) => {
+                let moved_to = self.quarantine(Moved::Unless(opened))?;
+                let conn = self.connect_waiting(&mut None)?;
+                mark_reset(&conn, &moved_to)?;
+                Ok(conn)
+            }
             other => other,
         }
     }
 
-    fn try_connect(&self) -> Result<Connection, StoreError> {
+    /// [`Self::try_connect`], tried again while another process holds a lock it
+    /// needs, up to [`BUSY_TIMEOUT`] in all: SQLite's own wait covers a write
+    /// transaction, not the first steps of an open (switching to WAL, or a read
+    /// that must become a write, fails at once while another connection reads).
+    /// `opened`: the file it opened last (see [`Self::try_connect`]).
+    fn connect_waiting(&self, opened: &mut Option<FileId>) -> Result<Connection, StoreError> {
+        let deadline = Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.try_connect(opened) {
+                Err(StoreError::Sqlite { source, .. }) if is_busy(&source) && Instant::now() < deadline => {
+                    // Jittered, so processes that collided do not collide again.
+                    std::thread::sleep(pause.mul_f64(0.5 + fastrand::f64()).min(BUSY_RETRY_MAX));
+                    pause = (pause * 2).min(BUSY_RETRY_MAX);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Opens and checks a connection; `opened` is set to the file it opened, so
+    /// that a file found damaged is moved aside only if it is still the one at
+    /// the path.
+    fn try_connect(&self, opened: &mut Option<FileId>) -> Result<Connection, StoreError> {
         let failed = |what| move |source| StoreError::Sqlite { what, source };
+        // Before SQLite opens anything: a file this library refuses is left
+        // exactly as it is, its `-wal` and `-shm` included (a WAL connection
+        // writes the `-shm` as it reads).
+        if !self.in_memory {
+            if let header::Found::Database(found) = header::read(&self.path)? {
+                schema::owner(found.user_version, found.application_id, found.schema_empty)?;
+            }
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let mut conn = Connection::open_with_flags(&self.path, flags).map_err(failed("opening the file"))?;
+        *opened = file_id(&self.path);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(failed("configuring"))?;
-        // Before anything writes (switching to WAL rewrites the header): a store
-        // of a newer version is left exactly as it is.
-        schema::refuse_newer(&conn)?;
+        // The last connection to close folds the WAL into the file and deletes
+        // the `-wal` by name: after a damaged file was moved aside under another
+        // process's open connection, that name is the new store's WAL.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(failed("configuring"))?;
+        // Reading only, before the switch to WAL rewrites the header.
+        schema::check_owner(&mut conn)?;
         if self.in_memory {
             schema::migrate(&mut conn)?;
             self.epoch.fetch_add(1, Ordering::SeqCst);
@@ -215,41 +266,53 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(failed("configuring"))?;
+        // The WAL is kept between connections (above); past this size it is cut
+        // back after a checkpoint.
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)
+            .map_err(failed("configuring"))?;
+        check_pages(&conn)?;
         schema::migrate(&mut conn)?;
         self.epoch.fetch_add(1, Ordering::SeqCst);
         Ok(conn)
     }
 
     /// Moves the file and its `-wal` and `-shm` aside, side by side, so SQLite
-    /// tools can still open the pair; returns the error that says where.
-    fn quarantine(&self, problem: &rusqlite::Error) -> StoreError {
+    /// tools can still open the set, and returns where. If the damaged file is
+    /// no longer the one at the store's path, another process moved it aside
+    /// already (and may have made a new store there): nothing is moved again.
+    fn quarantine(&self, damaged: Moved<'_>) -> Result<String, StoreError> {
+        let gone = match damaged {
+            Moved::Unless(file) => file.is_some() && file_id(&self.path) != file,
+            Moved::If(conn) => has_moved(conn),
+        };
+        if gone {
+            return Ok("(moved aside by another process)".to_owned());
+        }
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
-        let moved = self
-            .path
-            .with_file_name(format!("offline-push.corrupt-{stamp}.sqlite3"));
+        let moved = self.path.with_file_name(format!(
+            "offline-push.corrupt-{stamp}-{}.sqlite3",
+            std::process::id()
+        ));
+        // The file first: from then on no one opens it at the store's path.
         for suffix in ["", "-wal", "-shm"] {
             let from = PathBuf::from(format!("{}{suffix}", self.path.display()));
             let to = PathBuf::from(format!("{}{suffix}", moved.display()));
-            if from.exists() {
-                if let Err(e) = std::fs::rename(&from, &to) {
-                    return StoreError::Io(e);
-                }
+            match std::fs::rename(&from, &to) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::Io(e)),
             }
         }
-        let problem = match problem.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => "not an SQLite database".to_owned(),
-            _ => "the database is damaged".to_owned(),
-        };
-        StoreError::Corrupted {
-            problem,
-            moved_to: moved.display().to_string(),
-        }
+        Ok(moved.display().to_string())
     }
 
     /// Runs `work` on the connection: the open one, or while suspended one
-    /// opened for this call and closed before it returns.
+    /// opened for this call and closed before it returns. A connection whose
+    /// file another process moved aside (K8) is replaced first. Damage found by
+    /// `work` moves the file aside, puts a new store marked as reset in its
+    /// place, and fails this call with `Corrupted`.
     fn with_conn<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
@@ -258,21 +321,44 @@ impl SqliteStore {
         if connected.suspended {
             let mut conn = self.connect()?;
             let out = work(&mut conn);
-            drop(conn);
-            return out;
+            return self.after_damage(out, conn);
+        }
+        if connected.conn.as_ref().is_some_and(has_moved) {
+            connected.conn = None;
         }
         if connected.conn.is_none() {
             connected.conn = Some(self.connect()?);
+            connected.wal_index = None;
+            connected.checked = None;
         }
         let conn = connected.conn.as_mut().expect("just opened");
         let out = work(conn);
-        if let Err(StoreError::Sqlite { source, .. }) = &out {
-            if is_damaged(source) {
-                connected.conn = None;
-                return Err(self.quarantine(source));
-            }
+        if matches!(&out, Err(StoreError::Sqlite { source, .. }) if is_damaged(source)) {
+            let conn = connected.conn.take().expect("just used");
+            connected.wal_index = None;
+            connected.checked = None;
+            return self.after_damage(out, conn);
         }
         out
+    }
+
+    /// `out` unless it says the file is damaged: then the file is moved aside,
+    /// a new store marked as reset takes its place, and the error says where
+    /// the old one went.
+    fn after_damage<T>(&self, out: Result<T, StoreError>, conn: Connection) -> Result<T, StoreError> {
+        let Err(StoreError::Sqlite { source, .. }) = &out else {
+            return out;
+        };
+        if !is_damaged(source) {
+            return out;
+        }
+        let problem = damage_problem(source);
+        let moved_to = self.quarantine(Moved::If(&conn))?;
+        drop(conn);
+        let new = self.connect()?;
+        mark_reset(&new, &moved_to)?;
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        Err(StoreError::Corrupted { problem, moved_to })
     }
 
     /// One read, as one transaction.
@@ -322,6 +408,102 @@ fn is_damaged(error: &rusqlite::Error) -> bool {
     )
 }
 
+fn damage_problem(error: &rusqlite::Error) -> String {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "not an SQLite database".to_owned(),
+        _ => "the database is damaged".to_owned(),
+    }
+}
+
+/// A file's device and inode.
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// How [`SqliteStore::quarantine`] tells whether the damaged file was moved already.
+enum Moved<'a> {
+    /// Unless the file at the path is still this one.
+    Unless(Option<FileId>),
+    /// If this connection's file is no longer at its path.
+    If(&'a Connection),
+}
+
+/// Errors that mean another connection holds a lock this one needs.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Whether `conn`'s file is no longer the one at its path (renamed or deleted):
+/// SQLite's own check, `SQLITE_FCNTL_HAS_MOVED`.
+fn has_moved(conn: &Connection) -> bool {
+    let mut moved: std::ffi::c_int = 0;
+    // SAFETY: the handle is the open connection's, used on this thread only for
+    // this call; the file control writes one int through the pointer given.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_HAS_MOVED,
+            (&raw mut moved).cast(),
+        )
+    };
+    rc == rusqlite::ffi::SQLITE_OK && moved != 0
+}
+
+/// Finds damaged pages when the store opens, instead of at some later call
+/// (`PRAGMA quick_check`: every page's structure, not the indexes' agreement
+/// with their tables; BENCHMARKS.md, "Opening the store", measures it).
+fn check_pages(conn: &Connection) -> Result<(), StoreError> {
+    let damaged = |problem: &str| StoreError::Sqlite {
+        what: "checking the file",
+        source: rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some(problem.to_owned()),
+        ),
+    };
+    let mut statement = conn
+        .prepare("PRAGMA quick_check(1)")
+        .map_err(|source| StoreError::Sqlite {
+            what: "checking the file",
+            source,
+        })?;
+    let verdict: String = statement
+        .query_row([], |row| row.get(0))
+        .map_err(|source| StoreError::Sqlite {
+            what: "checking the file",
+            source,
+        })?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(damaged("quick_check found damaged pages"))
+    }
+}
+
+/// K8: a store made to replace a damaged one starts in the reset state, unless
+/// someone already signed in on it (another process got there first).
+fn mark_reset(conn: &Connection, moved_to: &str) -> Result<(), StoreError> {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    conn.execute(
+        "UPDATE device SET session_state = 'store_reset', reset_moved_to = ?1, reset_at_ms = ?2
+         WHERE id = 1 AND session_state = 'logged_out'",
+        params![moved_to, now_ms],
+    )
+    .map(drop)
+    .map_err(|source| StoreError::Sqlite {
+        what: "marking the new store as reset",
+        source,
+    })
+}
+
 /// An enum as the JSON spelling writes it (`c2c`, `receive_not_notify`, ...).
 use crate::json::enum_text as text;
 
@@ -358,7 +540,8 @@ fn bad_value(what: &'static str) -> rusqlite::Error {
 
 fn read_device(tx: &Transaction) -> rusqlite::Result<DeviceState> {
     tx.query_row(
-        "SELECT session_state, session_user_id, locale, token_vendor, token_value, token_business_id
+        "SELECT session_state, session_user_id, locale, token_vendor, token_value, token_business_id,
+                reset_moved_to, reset_at_ms
          FROM device WHERE id = 1",
         [],
         |row| {
@@ -367,6 +550,10 @@ fn read_device(tx: &Transaction) -> rusqlite::Result<DeviceState> {
                 ("logged_in", Some(user_id)) => SessionState::LoggedIn { user_id },
                 ("logged_out", _) => SessionState::LoggedOut,
                 ("kicked_offline", _) => SessionState::KickedOffline,
+                ("store_reset", _) => SessionState::StoreReset {
+                    moved_to: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    reset_at_ms: row.get::<_, Option<i64>>(7)?.unwrap_or_default(),
+                },
                 _ => return Err(bad_value("session")),
             };
             let locale = parse(&row.get::<_, String>(2)?, "locale")?;
@@ -408,6 +595,32 @@ fn read_account(tx: &Transaction, user_id: &str) -> rusqlite::Result<AccountStat
         )
         .optional()?;
     Ok(AccountState { settings, dnd })
+}
+
+/// K8: leaving the reset state, the messages received for the unknown account
+/// become `to`'s (its ids remembered, its counts added to theirs), or are
+/// dropped when no one signs in.
+fn hand_over_unknown_account(tx: &Transaction, to: Option<&str>) -> rusqlite::Result<()> {
+    if let Some(to) = to {
+        tx.execute(
+            "INSERT OR IGNORE INTO received_messages (user_id, message_id)
+             SELECT ?1, message_id FROM received_messages WHERE user_id = ?2 ORDER BY seq",
+            params![to, UNKNOWN_ACCOUNT],
+        )?;
+        tx.execute(
+            "INSERT INTO unread_counts (user_id, conversation_type, conversation_id, count)
+             SELECT ?1, conversation_type, conversation_id, count FROM unread_counts WHERE user_id = ?2 AND true
+             ON CONFLICT (user_id, conversation_type, conversation_id)
+             DO UPDATE SET count = min(count + excluded.count, 4294967295)",
+            params![to, UNKNOWN_ACCOUNT],
+        )?;
+    }
+    tx.execute(
+        "DELETE FROM received_messages WHERE user_id = ?1",
+        [UNKNOWN_ACCOUNT],
+    )?;
+    tx.execute("DELETE FROM unread_counts WHERE user_id = ?1", [UNKNOWN_ACCOUNT])?;
+    Ok(())
 }
 
 fn badge_total(tx: &Transaction, user_id: &str) -> rusqlite::Result<u32> {
@@ -536,7 +749,9 @@ impl Store for SqliteStore {
             let device = read_device(tx)?;
             let account = match &device.session {
                 SessionState::LoggedIn { user_id } => read_account(tx, user_id)?,
-                SessionState::LoggedOut | SessionState::KickedOffline => AccountState::default(),
+                SessionState::LoggedOut | SessionState::KickedOffline | SessionState::StoreReset { .. } => {
+                    AccountState::default()
+                }
             };
             Ok((data_version, device, account))
         })?;
@@ -555,17 +770,25 @@ impl Store for SqliteStore {
     }
 
     fn save_session(&self, session: &SessionState, at_ms: i64) -> Result<(), StoreError> {
-        let (state, user_id) = match session {
-            SessionState::LoggedIn { user_id } => ("logged_in", Some(user_id.as_str())),
-            SessionState::LoggedOut => ("logged_out", None),
-            SessionState::KickedOffline => ("kicked_offline", None),
+        let (state, user_id, reset) = match session {
+            SessionState::LoggedIn { user_id } => ("logged_in", Some(user_id.as_str()), None),
+            SessionState::LoggedOut => ("logged_out", None, None),
+            SessionState::KickedOffline => ("kicked_offline", None, None),
+            SessionState::StoreReset {
+                moved_to,
+                reset_at_ms,
+            } => ("store_reset", None, Some((moved_to.as_str(), *reset_at_ms))),
         };
         self.write("saving the session", |tx| {
             let before = read_device(tx)?;
             tx.execute(
-                "UPDATE device SET session_state = ?1, session_user_id = ?2 WHERE id = 1",
-                params![state, user_id],
+                "UPDATE device SET session_state = ?1, session_user_id = ?2,
+                   reset_moved_to = ?3, reset_at_ms = ?4 WHERE id = 1",
+                params![state, user_id, reset.map(|r| r.0), reset.map(|r| r.1)],
             )?;
+            if matches!(before.session, SessionState::StoreReset { .. }) {
+                hand_over_unknown_account(tx, user_id)?;
+            }
             let token = before.token.as_ref();
             let leaving = match (&before.session, session) {
                 (SessionState::LoggedIn { user_id: old }, SessionState::LoggedIn { user_id: new }) => {

@@ -334,6 +334,9 @@ pub fn build(
     timestamp: i64,
     config: &VendorConfig,
 ) -> Result<VendorPayload, Error> {
+    if let Some(id) = message_id {
+        crate::rules::limits::check("message_id", id.len(), crate::rules::limits::MAX_ID_BYTES)?;
+    }
     let builder = Builder {
         vendor,
         notification,

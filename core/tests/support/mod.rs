@@ -75,3 +75,4 @@ pub fn token(vendor: PushVendor, value: &str, business_id: u64) -> OfflinePushTo
 }
 
 pub mod backend;
+pub mod store;

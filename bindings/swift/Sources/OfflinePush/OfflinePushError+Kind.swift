@@ -14,6 +14,7 @@ extension OfflinePushError {
         case .BackendRejected: return "backend_rejected"
         case .Storage: return "storage"
         case .StoreCorrupted: return "store_corrupted"
+        case .StoreRefused: return "store_refused"
         }
     }
 
@@ -22,7 +23,8 @@ extension OfflinePushError {
         switch self {
         case .NotLoggedIn(let message), .InvalidSound(let message), .InvalidToken(let message),
              .InvalidArgument(let message), .NotConfigured(let message), .BackendUnavailable(let message),
-             .BackendRejected(let message), .Storage(let message), .StoreCorrupted(let message):
+             .BackendRejected(let message), .Storage(let message), .StoreCorrupted(let message),
+             .StoreRefused(let message):
             return message
         }
     }

@@ -34,13 +34,21 @@ final class CrossingTests: XCTestCase {
     func testTheReaderReadsEveryKindOfTextWhole_T1_C2_C4() throws {
         let manager = try open()
         try manager.login(userId: "bob")
-        for text in ["a", "家 🐱‍👤 e\u{301}", String(repeating: "长", count: 200_000), "\u{FEFF}bom"] {
+        for text in ["a", "家 🐱‍👤 e\u{301}", String(repeating: "长", count: 1_365), "\u{FEFF}bom"] {
             guard case .show(let n) = try manager.render(message: message("m", text)) else {
                 return XCTFail("shown")
             }
             XCTAssertEqual(n.content, text)
             XCTAssertEqual(n.title, "alice", "T1: the user id")
         }
+        // L4: a text over 4,096 bytes of UTF-8 is cut, never inside a character.
+        guard case .show(let cut) = try manager.render(message: message("m", String(repeating: "x", count: 4_093) + "😀")) else {
+            return XCTFail("shown")
+        }
+        XCTAssertEqual(cut.content, String(repeating: "x", count: 4_093))
+        let batch = try manager.renderBatch(messages: (0..<100).map { message("b\($0)", String(repeating: "x", count: 4_000) + "\($0)") })
+        guard case .show(let last) = batch[99] else { return XCTFail("shown") }
+        XCTAssertEqual(last.content, String(repeating: "x", count: 4_000) + "99", "400 KB each way")
         guard case .show(let n) = try manager.render(message: message("m", "yo", group: "g1")) else {
             return XCTFail("shown")
         }
@@ -71,7 +79,7 @@ final class CrossingTests: XCTestCase {
         // The fast path sends these as references to the argument (core/src/wire.rs).
         let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android, storeDirectory: directory))
         try manager.login(userId: "bob")
-        let long = String(repeating: "名", count: 3_000)
+        let long = String(repeating: "名", count: 1_300) // 3,900 bytes: within L4
         let group = IncomingMessage(
             messageId: "m1", conversationType: .group,
             sender: MessageSender(userId: "alice", nickname: "Alice", nameCard: long),

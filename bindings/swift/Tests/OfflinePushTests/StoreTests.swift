@@ -4,7 +4,9 @@ import XCTest
 
 /// The store through the Swift package: the app and its Notification Service
 /// Extension on one directory (K2), a restart, `receive` with duplicates and badges
-/// (R1 D8 B2 B3 B4), and a listener written in Swift, one that throws too.
+/// (R1 D8 B2 B3 B4), a listener written in Swift, one that throws too; a damaged
+/// store reset, not logged out (K8); another program's database refused and left
+/// as it was (K9); strings over their limits refused by name (V5).
 final class StoreTests: XCTestCase {
     private var directory = ""
 
@@ -107,6 +109,61 @@ final class StoreTests: XCTestCase {
         assertThrows("not_logged_in", try manager.setReceiveOption(
             conversationType: .c2c, conversationId: "alice", option: .notReceive
         ))
+    }
+
+    private var storeFile: String { directory + "/offline-push.sqlite3" }
+
+    func testADamagedStoreIsMovedAsideAndTheNewOneIsResetNotLoggedOut_K8_B2_B4() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let garbage = Data("not a database, but someone's bytes".utf8)
+        FileManager.default.createFile(atPath: storeFile, contents: garbage)
+        let app = try open()
+        guard case .storeReset(let movedTo, _) = try app.session() else {
+            return XCTFail("expected the reset session, got \(String(describing: try? app.session()))")
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: movedTo), garbage)
+        guard case .show(let shown) = try app.receive(message: message("m1")) else {
+            return XCTFail("K8: a reset store is no logout")
+        }
+        XCTAssertEqual(shown.badgeCount, 1)
+        assertThrows("not_logged_in", try app.badgeTotal())
+        try app.login(userId: "bob")
+        XCTAssertEqual(try app.badgeTotal(), 1)
+        XCTAssertEqual(try app.receive(message: message("m1")), .suppress(reason: .duplicate))
+    }
+
+    /// One empty page of an SQLite database (sqlite.org/fileformat2.html) with `applicationId`.
+    private func sqliteDatabase(applicationId: UInt32) -> Data {
+        var page = [UInt8](repeating: 0, count: 4096)
+        func put(_ value: UInt32, at offset: Int) {
+            for i in 0..<4 { page[offset + i] = UInt8(truncatingIfNeeded: value >> (24 - 8 * i)) }
+        }
+        page.replaceSubrange(0..<16, with: Array("SQLite format 3\0".utf8))
+        page[16] = 0x10; page[18] = 1; page[19] = 1; page[21] = 64; page[22] = 32; page[23] = 32
+        put(1, at: 24); put(1, at: 28); put(4, at: 44); put(1, at: 56); put(applicationId, at: 68)
+        put(1, at: 92); put(3_045_000, at: 96)
+        page[100] = 0x0d; page[105] = 0x10
+        return Data(page)
+    }
+
+    func testAnotherProgramsDatabaseIsRefusedAndLeftByteForByte_K9() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let theirs = sqliteDatabase(applicationId: 0x1234_5678)
+        FileManager.default.createFile(atPath: storeFile, contents: theirs)
+        assertThrows("store_refused", try open())
+        XCTAssertEqual(FileManager.default.contents(atPath: storeFile), theirs)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: storeFile + "-wal"))
+    }
+
+    func testAStringOverItsLimitIsRefusedByNameAndOneAtItAccepted_V5_L1_L2() throws {
+        let manager = try open()
+        let said = assertThrows("invalid_argument", try manager.login(userId: String(repeating: "u", count: 257)))
+        XCTAssertTrue(said?.contains("user id") == true && said?.contains("256") == true, said ?? "")
+        try manager.login(userId: String(repeating: "u", count: 256))
+        let token = OfflinePushToken(
+            vendor: .fcm, token: PushTokenSecret(String(repeating: "t", count: 4097)), businessId: 1)
+        let refused = assertThrows("invalid_argument", try manager.setToken(token: token))
+        XCTAssertFalse(refused?.contains("ttt") ?? true)
     }
 }
 

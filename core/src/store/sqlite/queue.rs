@@ -8,6 +8,7 @@ use crate::model::{
     AccountPushSettings, ConversationType, OfflinePushToken, PendingChange, PendingKind, ReceiveOption,
     SettingsChange, SyncStatus,
 };
+use crate::rules::limits;
 use crate::store::{Claim, Finish, Job, PendingWork};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
@@ -322,7 +323,7 @@ pub(super) fn finish(
                 "UPDATE sync_items SET claimed_by = NULL, claimed_until_ms = NULL,
                    attempts = attempts + ?4, last_error = ?5
                  WHERE user_id = ?1 AND item = ?2 AND claimed_by = ?3",
-                params![work.user_id, work.item, by, attempts, reason],
+                params![work.user_id, work.item, by, attempts, limits::text(reason)],
             )?;
         }
     }
@@ -351,7 +352,7 @@ pub(super) fn finish(
         Finish::Rejected { reason } | Finish::Failed { reason, .. } => {
             tx.execute(
                 "UPDATE device SET sync_last_error = ?1, sync_last_error_ms = ?2 WHERE id = 1",
-                params![reason, now_ms],
+                params![limits::text(reason), now_ms],
             )?;
         }
     }

@@ -17,4 +17,5 @@ val OfflinePushException.kind: String
         is OfflinePushException.BackendRejected -> "backend_rejected"
         is OfflinePushException.Storage -> "storage"
         is OfflinePushException.StoreCorrupted -> "store_corrupted"
+        is OfflinePushException.StoreRefused -> "store_refused"
     }

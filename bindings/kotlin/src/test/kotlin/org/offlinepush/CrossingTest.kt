@@ -126,10 +126,13 @@ class CrossingTest {
     fun `text crosses whole in every form, and a lone surrogate is refused as before (C2)`() {
         open().use { manager ->
             manager.login("bob")
-            for (text in listOf("a", "家 🐱‍👤 e\u0301", "\uFEFFbom", "?", "x".repeat(5000) + "😀")) {
+            for (text in listOf("a", "家 🐱‍👤 e\u0301", "\uFEFFbom", "?", "x".repeat(4092) + "😀")) {
                 val shown = manager.render(message("m", text)) as RenderOutcome.Show
                 assertEquals(text, shown.notification.content)
             }
+            // L4: a text over 4,096 bytes of UTF-8 is cut, never inside a character.
+            val over = manager.render(message("m", "x".repeat(4093) + "😀")) as RenderOutcome.Show
+            assertEquals("x".repeat(4093), over.notification.content)
             for (bad in listOf("\uD800", "a\uDC00b", "😀\uD83D")) {
                 assertFailsWith<java.nio.charset.CharacterCodingException> { manager.render(message("m", bad)) }
                 assertFailsWith<java.nio.charset.CharacterCodingException> { manager.login(bad) }
@@ -142,14 +145,15 @@ class CrossingTest {
     fun `an answer larger than the thread's buffer comes whole, and receive runs once (R1 B4)`() {
         open().use { manager ->
             manager.login("bob")
-            val long = "长".repeat(200_000) // 600 KB of UTF-8 each way
+            val long = "长".repeat(1_365) // 4,095 bytes of UTF-8 (L4), each way: over the thread's 4 KB
             val shown = manager.receive(message("m1", long)) as RenderOutcome.Show
             assertEquals(long, shown.notification.content)
             assertEquals(1u, shown.notification.badgeCount, "counted once")
             assertEquals(1u, manager.badgeTotal())
-            val batch = manager.renderBatch(List(30) { message("b$it", "x".repeat(10_000) + it) })
-            assertEquals(30, batch.size)
-            assertEquals("x".repeat(10_000) + 29, (batch[29] as RenderOutcome.Show).notification.content)
+            // 400 KB each way: past what a thread keeps (256 KB).
+            val batch = manager.renderBatch(List(100) { message("b$it", "x".repeat(4_000) + it) })
+            assertEquals(100, batch.size)
+            assertEquals("x".repeat(4_000) + 99, (batch[99] as RenderOutcome.Show).notification.content)
             // The thread's buffer is small again, and works.
             assertEquals("hi", manager.preview(message("m2")))
         }
