@@ -8,6 +8,11 @@
 //!   iOS Notification Service Extension does per push), against a fresh process
 //!   that renders it in memory: wall time and peak resident memory (the NSE is
 //!   killed at 24 MB; the goal: at most 8 MB);
+//! - opening a store as full as an account gets (five accounts of 1,000 received
+//!   ids, 100 conversations each with an option and a count): this library's
+//!   open (the header and WAL read before SQLite, the owner check, the page check
+//!   of K8, the schema) against a bare SQLite open of the same file, and the page
+//!   check (`PRAGMA quick_check`) alone;
 //! - the stripped release library, SQLite included.
 //!
 //! The fresh processes are this binary again, started with `--child <what> <dir>`.
@@ -140,6 +145,77 @@ fn library_size() -> Option<(u64, u64)> {
     sizes.flatten()
 }
 
+/// A store as full as accounts get: per account the last 1,000-odd received
+/// ids (D8 keeps at least 1,000), 100 conversations with an option and a count.
+fn full_store(dir: &Path) -> u64 {
+    let manager = open(Some(dir));
+    for account in 0..5 {
+        manager.login(format!("user-{account}")).unwrap();
+        for i in 0..1_050 {
+            let message = IncomingMessage {
+                message_id: Some(format!("144115233874815003-1632727289-{account}-{i}")),
+                ..support::c2c_message(&format!("peer-{}", i % 100), "hi")
+            };
+            manager.receive(message).unwrap();
+        }
+        for peer in 0..100 {
+            manager
+                .set_receive_option(
+                    ConversationType::Group,
+                    format!("group-{peer}"),
+                    ReceiveOption::ReceiveNotNotify,
+                )
+                .unwrap();
+        }
+    }
+    drop(manager);
+    let file = dir.join(offline_push::store::STORE_FILE_NAME);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    std::fs::metadata(&file).unwrap().len()
+}
+
+/// Opening a full store: this library's open beside a bare SQLite one.
+fn opening() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let size = full_store(dir.path());
+    let file = dir.path().join(offline_push::store::STORE_FILE_NAME);
+    let bare = per_call(200, |_| {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .unwrap();
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        black_box((mode, version));
+    });
+    let ours = per_call(200, |_| {
+        drop(black_box(store::SqliteStore::open(dir.path()).unwrap()));
+    });
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let check = per_call(200, |_| {
+        let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).unwrap();
+        assert_eq!(verdict, "ok");
+    });
+    println!();
+    println!(
+        "| opening a store of {:.0} KiB, 200 opens x {ROUNDS} rounds, median per open | time | ratio |",
+        size as f64 / 1024.0
+    );
+    println!("|---|---|---|");
+    row(
+        "a bare SQLite open: WAL, the schema version (baseline)",
+        bare,
+        bare,
+    );
+    row(
+        "`SqliteStore::open`: header and WAL read, owner, page check, schema",
+        ours,
+        bare,
+    );
+    row("of which the page check, `PRAGMA quick_check(1)`", check, bare);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let [_, flag, what, dir] = args.as_slice() {
@@ -193,6 +269,7 @@ fn main() {
     row("`receive`, in-memory manager", receive_on(&memory), in_memory);
 
     drop(stored);
+    opening();
     println!();
     println!("| a fresh process, median of 15 | wall time | ratio | peak RSS |");
     println!("|---|---|---|---|");
