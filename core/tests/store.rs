@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use support::store::{child, child_dir, child_role, load_fixture, open, store_file};
+use support::store::{child, child_dir, child_role, load_fixture, next_said, open, store_file};
 
 fn message(id: &str, conversation: &str) -> IncomingMessage {
     IncomingMessage {
@@ -141,16 +141,7 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
 fn probe(stdin: &mut impl Write, stdout: &mut impl BufRead, what: &str) -> String {
     writeln!(stdin, "{what}").unwrap();
     stdin.flush().unwrap();
-    // libtest prints its own lines too: the answer is the next one with our prefix.
-    loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap() == 0 {
-            return "the probe process ended".into();
-        }
-        if let Some((_, answer)) = line.trim().split_once("probe: ") {
-            return answer.to_owned();
-        }
-    }
+    next_said(stdout, "probe: ")
 }
 
 /// After every kind of call returns, another process takes an exclusive lock

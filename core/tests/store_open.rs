@@ -17,7 +17,7 @@ use offline_push::*;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::store::{child, child_dir, load_fixture, open, store_file};
+use support::store::{child, child_dir, load_fixture, next_said, open, store_file};
 
 fn message(id: &str, from: &str) -> IncomingMessage {
     IncomingMessage {
@@ -98,7 +98,7 @@ fn k10_simultaneous_opens_of_a_missing_old_or_current_store_never_fail() {
                 stdin.flush().unwrap();
             }
             for (_, _, stdout) in &mut openers {
-                let answer = answer(stdout);
+                let answer = next_said(stdout, "open: ");
                 if answer != expected {
                     failures.push(format!("{before:?} round {round}: {answer}"));
                 }
@@ -115,20 +115,6 @@ fn k10_simultaneous_opens_of_a_missing_old_or_current_store_never_fail() {
         failures.len(),
         kinds.len() * ROUNDS * OPENERS
     );
-}
-
-/// What a child said after "open: " on its next line that says it (libtest prints its own lines too).
-fn answer(stdout: &mut impl BufRead) -> String {
-    loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap() == 0 {
-            return "the opener process ended".into();
-        }
-        // libtest's "test child_opener ... " may start the first one.
-        if let Some((_, answer)) = line.trim().split_once("open: ") {
-            return answer.to_owned();
-        }
-    }
 }
 
 /// Waits for each start time on stdin, opens the store then, and says what it found.

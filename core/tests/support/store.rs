@@ -47,6 +47,20 @@ pub fn child(name: &str, dir: &Path, role: &str) -> Child {
         .expect("the test binary runs again as a child")
 }
 
+/// What a child said on its next line that says `prefix`: the rest of that line
+/// (libtest prints its own lines too, and may start the first one).
+pub fn next_said(stdout: &mut impl std::io::BufRead, prefix: &str) -> String {
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            return "the child process ended".into();
+        }
+        if let Some((_, said)) = line.trim().split_once(prefix) {
+            return said.to_owned();
+        }
+    }
+}
+
 /// In a child: the store directory it was given; `None` in a normal test run.
 pub fn child_dir() -> Option<PathBuf> {
     std::env::var_os(DIR_VAR).map(PathBuf::from)
