@@ -11,9 +11,10 @@ mod text;
 mod token;
 
 pub use config::{check_config, notification_channels, sound_channel_id};
-pub use payload::{build, limits, VendorLimits};
+pub use payload::{build, limits, CustomDataLimit, TextLimit, VendorLimits, NEW_MESSAGE_TITLE};
 pub use read::{delivered_form, read};
 pub use select::select_vendor;
+pub use text::Measure;
 pub use token::check_token;
 
 use crate::model::PushVendor;
