@@ -18,7 +18,8 @@ use crate::model::{
 };
 use crate::rules::validate;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
+use std::borrow::Cow;
 
 /// P1: what Xiaomi and Huawei show when the message set no title; also what a
 /// vendor that refuses an empty or blank text shows instead of one (P5).
@@ -131,17 +132,18 @@ fn vendor_name(vendor: PushVendor) -> &'static str {
 /// FCM's `notification_count` is a 32-bit signed integer.
 const FCM_MAX_COUNT: u32 = i32::MAX as u32;
 
-/// The notification as shown, carried for the device (`n` in the custom data).
+/// The notification as shown, carried for the device (`n` in the custom data):
+/// borrowed when written, owned when read back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(super) struct Shown {
-    pub title: String,
+pub(super) struct Shown<'a> {
+    pub title: Cow<'a, str>,
     pub title_source: TitleSource,
-    pub content: String,
+    pub content: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender_nickname: Option<String>,
+    pub sender_nickname: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_name: Option<String>,
-    pub sound: PushSound,
+    pub group_name: Option<Cow<'a, str>>,
+    pub sound: Cow<'a, PushSound>,
     pub badge: bool,
     pub notify_mode: NotifyMode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,7 +164,7 @@ struct Carried<'a> {
     #[serde(with = "json::base64_bytes", skip_serializing_if = "Option::is_none")]
     ext: &'a Option<Vec<u8>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    n: Option<Shown>,
+    n: Option<Shown<'a>>,
 }
 
 /// The texts a payload shows, and whether it carries the notification.
@@ -188,7 +190,7 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn custom_data(&self, draft: &Draft<'_>) -> String {
+    fn custom_data<'d>(&'d self, draft: &Draft<'d>) -> String {
         let n = self.notification;
         let carried = Carried {
             v: 1,
@@ -199,12 +201,12 @@ impl Builder<'_> {
             ts: self.timestamp,
             ext: &n.ext,
             n: draft.carry_notification.then(|| Shown {
-                title: draft.title.to_owned(),
+                title: Cow::Borrowed(draft.title),
                 title_source: n.title_source,
-                content: draft.content.to_owned(),
-                sender_nickname: n.sender_nickname.clone(),
-                group_name: n.group_name.clone(),
-                sound: n.sound.clone(),
+                content: Cow::Borrowed(draft.content),
+                sender_nickname: n.sender_nickname.as_deref().map(Cow::Borrowed),
+                group_name: n.group_name.as_deref().map(Cow::Borrowed),
+                sound: Cow::Borrowed(&n.sound),
                 badge: n.badge,
                 notify_mode: n.notify_mode,
                 badge_count: n.badge_count,
@@ -219,13 +221,14 @@ impl Builder<'_> {
             && self.notification.title_source != TitleSource::Message
     }
 
-    fn channel(&self) -> Result<String, Error> {
-        self.channel.clone().ok_or(Error::NotConfigured(
+    fn channel(&self) -> Result<&str, Error> {
+        self.channel.as_deref().ok_or(Error::NotConfigured(
             "OPPO shows no notification without a channel id: set oppo_channel_id",
         ))
     }
 
-    /// The payload for `draft`, as JSON text, and its sizes.
+    /// The payload for `draft`, as JSON text, and its sizes. Written straight
+    /// out, field by field in the order the vendor's document lists them.
     fn body(&self, draft: &Draft<'_>) -> Result<(String, Sizes), Error> {
         let data = self.custom_data(draft);
         let custom_units = match self.limits.custom_data {
@@ -236,131 +239,214 @@ impl Builder<'_> {
         let n = self.notification;
         let title = if self.p1() { NEW_MESSAGE_TITLE } else { draft.title };
         let content = draft.content;
-        let thread = format!("{}:{}", json::enum_text(&n.conversation_type), n.conversation_id);
-        let wrapped = || json!({ CUSTOM_DATA_KEY: data }).to_string();
-        let body = match self.vendor {
-            PushVendor::Apns | PushVendor::ApnsVoip => {
-                // The custom data as an object beside `aps` (PushKit: alone).
-                let mut text = String::with_capacity(data.len() + 256);
-                text.push('{');
-                if self.vendor == PushVendor::Apns {
-                    text.push_str("\"aps\":");
-                    text.push_str(&aps(n, title, content, &thread).to_string());
-                    text.push(',');
-                }
-                text.push_str(&Value::from(CUSTOM_DATA_KEY).to_string());
-                text.push(':');
-                text.push_str(&data);
-                text.push('}');
-                let bytes = text.len();
-                return Ok((text, [bytes, custom_units]));
+        let mut thread = String::with_capacity(8 + n.conversation_id.len());
+        thread.push_str(match n.conversation_type {
+            ConversationType::C2c => "c2c",
+            ConversationType::Group => "group",
+            ConversationType::System => "system",
+        });
+        thread.push(':');
+        thread.push_str(&n.conversation_id);
+        let mut w = Writer(Vec::with_capacity(
+            512 + 2 * data.len() + 3 * (title.len() + content.len()),
+        ));
+        // `{"offline_push":"<data>"}` as the string some vendors take it in.
+        let wrapped = || {
+            let mut inner = Writer(Vec::with_capacity(data.len() * 2 + 20));
+            inner.raw("{");
+            inner.key(CUSTOM_DATA_KEY);
+            inner.string(&data);
+            inner.raw("}");
+            inner.into_string()
+        };
+        match self.vendor {
+            PushVendor::Apns => {
+                w.raw("{");
+                w.key("aps");
+                aps(&mut w, n, title, content, &thread, n.badge_count);
+                w.raw(",");
+                w.key(CUSTOM_DATA_KEY);
+                w.raw(&data);
+                w.raw("}");
+            }
+            PushVendor::ApnsVoip => {
+                w.raw("{");
+                w.key(CUSTOM_DATA_KEY);
+                w.raw(&data);
+                w.raw("}");
             }
             PushVendor::Fcm => {
-                let mut notification = json!({
-                    "title": title,
-                    "body": content,
-                    "channelId": self.channel()?,
-                    "tag": thread,
-                });
+                w.raw("{\"message\":{\"android\":{\"notification\":{");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("body");
+                w.string(content);
+                w.raw(",");
+                w.key("channelId");
+                w.string(self.channel()?);
+                w.raw(",");
+                w.key("tag");
+                w.string(&thread);
                 if let Some(sound) = resource_sound(&n.sound) {
-                    notification["sound"] = sound.into();
+                    w.raw(",");
+                    w.key("sound");
+                    w.string(sound);
                 }
                 if let (true, Some(count)) = (n.badge, n.badge_count) {
-                    notification["notificationCount"] = count.min(FCM_MAX_COUNT).into();
+                    w.raw(",");
+                    w.key("notificationCount");
+                    w.number(count.min(FCM_MAX_COUNT));
                 }
-                json!({ "message": {
-                    "android": { "notification": notification },
-                    "apns": { "payload": { "aps": aps(n, title, content, &thread) } },
-                    "data": { CUSTOM_DATA_KEY: data },
-                }})
+                w.raw("}},\"apns\":{\"payload\":{");
+                w.key("aps");
+                aps(&mut w, n, title, content, &thread, n.badge_count);
+                w.raw("}},\"data\":{");
+                w.key(CUSTOM_DATA_KEY);
+                w.string(&data);
+                w.raw("}}}");
             }
             PushVendor::Huawei => {
-                let mut notification = json!({
-                    "title": title,
-                    "body": content,
-                    "channel_id": self.channel()?,
-                    "click_action": { "type": 3 },
-                    "tag": thread,
-                });
+                w.raw("{\"message\":{");
+                w.key("data");
+                w.string(&wrapped());
+                w.raw(",\"android\":{");
+                if let Some(category) = &self.config.huawei_category {
+                    w.key("category");
+                    w.string(category);
+                    w.raw(",");
+                }
+                w.raw("\"notification\":{");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("body");
+                w.string(content);
+                w.raw(",");
+                w.key("channel_id");
+                w.string(self.channel()?);
+                w.raw(",\"click_action\":{\"type\":3},");
+                w.key("tag");
+                w.string(&thread);
                 match resource_sound(&n.sound) {
                     Some(name) => {
-                        notification["sound"] = format!("/raw/{name}").into();
-                        notification["default_sound"] = false.into();
+                        w.raw(",\"sound\":\"/raw/");
+                        w.string_content(name);
+                        w.raw("\",\"default_sound\":false");
                     }
-                    None => notification["default_sound"] = (n.sound == PushSound::Default).into(),
+                    None if n.sound == PushSound::Default => w.raw(",\"default_sound\":true"),
+                    None => w.raw(",\"default_sound\":false"),
                 }
                 if let Some(importance) = self.config.huawei_importance {
-                    notification["importance"] = importance_text(importance).into();
+                    w.raw(",");
+                    w.key("importance");
+                    w.string(importance_text(importance));
                 }
-                let mut android = json!({ "notification": notification });
-                if let Some(category) = &self.config.huawei_category {
-                    android["category"] = category.as_str().into();
-                }
-                json!({ "message": { "data": wrapped(), "android": android } })
+                w.raw("}}}}");
             }
             PushVendor::Honor => {
-                let mut notification = json!({
-                    "title": title,
-                    "body": content,
-                    "clickAction": { "type": 3 },
-                    "tag": thread,
-                });
+                w.raw("{");
+                w.key("data");
+                w.string(&wrapped());
+                w.raw(",\"android\":{\"notification\":{");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("body");
+                w.string(content);
+                w.raw(",\"clickAction\":{\"type\":3},");
+                w.key("tag");
+                w.string(&thread);
                 if let Some(importance) = self.config.honor_importance {
-                    notification["importance"] = importance_text(importance).into();
+                    w.raw(",");
+                    w.key("importance");
+                    w.string(importance_text(importance));
                 }
-                json!({ "data": wrapped(), "android": { "notification": notification } })
+                w.raw("}}}");
             }
             PushVendor::Xiaomi => {
-                let mut form = Map::new();
-                form.insert("title".into(), title.into());
-                form.insert("description".into(), content.into());
-                form.insert("pass_through".into(), "0".into());
+                w.raw("{");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("description");
+                w.string(content);
                 // -1: the default sound, vibration and light; 6: vibration and light only.
                 let notify_type = if n.sound == PushSound::Default { "-1" } else { "6" };
-                form.insert("notify_type".into(), notify_type.into());
-                form.insert("extra.notify_effect".into(), "1".into());
-                form.insert("extra.channel_id".into(), self.channel()?.into());
+                w.raw(",\"pass_through\":\"0\",\"notify_type\":\"");
+                w.raw(notify_type);
+                w.raw("\",\"extra.notify_effect\":\"1\",");
+                w.key("extra.channel_id");
+                w.string(self.channel()?);
                 if let PushSound::Custom { path } = &n.sound {
-                    form.insert("extra.sound_uri".into(), path.as_str().into());
+                    w.raw(",");
+                    w.key("extra.sound_uri");
+                    w.string(path);
                 }
-                form.insert(format!("extra.{CUSTOM_DATA_KEY}"), data.into());
-                Value::Object(form)
+                w.raw(",");
+                w.key(&format!("extra.{CUSTOM_DATA_KEY}"));
+                w.string(&data);
+                w.raw("}");
             }
-            PushVendor::Oppo => json!({
-                "title": title,
-                "content": content,
-                "channel_id": self.channel()?,
-                "click_action_type": 0,
-                "action_parameters": wrapped(),
-            }),
+            PushVendor::Oppo => {
+                w.raw("{");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("content");
+                w.string(content);
+                w.raw(",");
+                w.key("channel_id");
+                w.string(self.channel()?);
+                w.raw(",\"click_action_type\":0,");
+                w.key("action_parameters");
+                w.string(&wrapped());
+                w.raw("}");
+            }
             PushVendor::Vivo => {
-                let mut body = json!({
-                    // 4: ring and vibrate; 3: vibrate only.
-                    "notifyType": if n.sound == PushSound::Silent { 3 } else { 4 },
-                    "title": title,
-                    "content": content,
-                    "skipType": 1,
-                    "clientCustomMap": { CUSTOM_DATA_KEY: data },
-                });
+                // 4: ring and vibrate; 3: vibrate only.
+                let notify_type = if n.sound == PushSound::Silent { 3 } else { 4 };
+                w.raw("{\"notifyType\":");
+                w.number(notify_type);
+                w.raw(",");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("content");
+                w.string(content);
+                w.raw(",\"skipType\":1,");
                 if let Some(classification) = self.config.vivo_classification {
-                    body["classification"] = match classification {
+                    w.key("classification");
+                    w.number(match classification {
                         VivoClassification::Operation => 0,
                         VivoClassification::System => 1,
-                    }
-                    .into();
+                    });
+                    w.raw(",");
                 }
                 if let Some(category) = &self.config.vivo_category {
-                    body["category"] = category.as_str().into();
+                    w.key("category");
+                    w.string(category);
+                    w.raw(",");
                 }
-                body
+                w.raw("\"clientCustomMap\":{");
+                w.key(CUSTOM_DATA_KEY);
+                w.string(&data);
+                w.raw("}}");
             }
-            PushVendor::Meizu => json!({
-                "noticeBarInfo": { "noticeBarType": 0, "title": title, "content": content },
-                "clickTypeInfo": { "clickType": 0, "parameters": { CUSTOM_DATA_KEY: data } },
-                "pushTimeInfo": { "offLine": 1, "validTime": 24 },
-            }),
-        };
-        let text = body.to_string();
+            PushVendor::Meizu => {
+                w.raw("{\"noticeBarInfo\":{\"noticeBarType\":0,");
+                w.key("title");
+                w.string(title);
+                w.raw(",");
+                w.key("content");
+                w.string(content);
+                w.raw("},\"clickTypeInfo\":{\"clickType\":0,\"parameters\":{");
+                w.key(CUSTOM_DATA_KEY);
+                w.string(&data);
+                w.raw("}},\"pushTimeInfo\":{\"offLine\":1,\"validTime\":24}}");
+            }
+        }
+        let text = w.into_string();
         let bytes = text.len();
         Ok((text, [bytes, custom_units]))
     }
@@ -468,24 +554,77 @@ fn escaped_ascii(byte: u8, depth: usize) -> usize {
 /// The `aps` dictionary: the alert, the sound (S2), the badge from the store's
 /// count (B4), the conversation as `thread-id` so iOS groups by chat, and
 /// `mutable-content` so the Notification Service Extension runs.
-fn aps(n: &OfflinePushNotification, title: &str, content: &str, thread: &str) -> Value {
-    let mut aps = json!({
-        "alert": { "title": title, "body": content },
-        "thread-id": thread,
-        "mutable-content": 1,
-    });
+fn aps(
+    w: &mut Writer,
+    n: &OfflinePushNotification,
+    title: &str,
+    content: &str,
+    thread: &str,
+    count: Option<u32>,
+) {
+    w.raw("{\"alert\":{");
+    w.key("title");
+    w.string(title);
+    w.raw(",");
+    w.key("body");
+    w.string(content);
+    w.raw("},");
+    w.key("thread-id");
+    w.string(thread);
+    w.raw(",\"mutable-content\":1");
     match &n.sound {
         // An Android resource means nothing to iOS (an FCM payload carries both).
         PushSound::Custom { path } if !validate::is_bundled_android_sound(path) => {
-            aps["sound"] = path.as_str().into()
+            w.raw(",");
+            w.key("sound");
+            w.string(path);
         }
-        PushSound::Default | PushSound::Custom { .. } => aps["sound"] = "default".into(),
+        PushSound::Default | PushSound::Custom { .. } => w.raw(",\"sound\":\"default\""),
         PushSound::Silent => {}
     }
-    if let (true, Some(count)) = (n.badge, n.badge_count) {
-        aps["badge"] = count.into();
+    if let (true, Some(count)) = (n.badge, count) {
+        w.raw(",");
+        w.key("badge");
+        w.number(count);
     }
-    aps
+    w.raw("}");
+}
+
+/// A JSON text written in order: strings escaped as serde_json escapes them
+/// (the cost model counts on exactly that).
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn raw(&mut self, text: &str) {
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn string(&mut self, text: &str) {
+        // Writing into a Vec cannot fail.
+        let _ = serde::Serializer::serialize_str(&mut serde_json::Serializer::new(&mut self.0), text);
+    }
+
+    /// A string's escaped content, without its quotes.
+    fn string_content(&mut self, text: &str) {
+        let start = self.0.len();
+        self.string(text);
+        self.0.pop();
+        self.0.remove(start);
+    }
+
+    fn key(&mut self, key: &str) {
+        self.string(key);
+        self.0.push(b':');
+    }
+
+    fn number(&mut self, value: u32) {
+        self.raw(&value.to_string());
+    }
+
+    fn into_string(self) -> String {
+        // Only whole UTF-8 strings and ASCII were written.
+        String::from_utf8(self.0).unwrap_or_default()
+    }
 }
 
 /// A custom Android sound as a resource name (`ding` of

@@ -13,6 +13,7 @@ use crate::model::{
 use crate::rules::validate;
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The custom data inside what was delivered: an object or a JSON string under
@@ -57,18 +58,18 @@ pub fn read(vendor: PushVendor, delivered: &DeliveredPush) -> Option<IncomingPus
         .get("ext")
         .and_then(Value::as_str)
         .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok());
-    let shown: Option<Shown> = data.get("n").and_then(|n| serde_json::from_value(n.clone()).ok());
+    let shown: Option<Shown<'static>> = data.get("n").and_then(|n| serde_json::from_value(n.clone()).ok());
     let notification = shown.map(|shown| OfflinePushNotification {
-        title: shown.title,
+        title: shown.title.into_owned(),
         title_source: shown.title_source,
-        content: shown.content,
+        content: shown.content.into_owned(),
         conversation_id: conversation_id.clone(),
         conversation_type,
         sender_id: sender_id.clone(),
-        sender_nickname: shown.sender_nickname,
-        group_name: shown.group_name,
+        sender_nickname: shown.sender_nickname.map(Cow::into_owned),
+        group_name: shown.group_name.map(Cow::into_owned),
         ext: ext.clone(),
-        sound: shown.sound,
+        sound: shown.sound.into_owned(),
         badge: shown.badge,
         notify_mode: shown.notify_mode,
         badge_count: shown.badge_count,

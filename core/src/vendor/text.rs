@@ -110,6 +110,14 @@ pub fn cut<'a, F: Fn(&str) -> [usize; N], const N: usize>(
     budget: &Budget<F, N>,
     may_be_empty: bool,
 ) -> Option<Cut<'a>> {
+    // Most texts fit whole: then no grapheme is looked for.
+    let whole = (budget.cost)(text);
+    if budget.fits(&[0; N], &whole) {
+        return Some(Cut {
+            kept: text,
+            cut: false,
+        });
+    }
     let ellipsis = (budget.cost)(ELLIPSIS);
     let mut used = [0; N];
     // The longest prefix so far that leaves room for the ellipsis.
