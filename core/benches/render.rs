@@ -86,6 +86,15 @@ fn bench(c: &mut Criterion) {
     group.bench_function("rules::render (D1-D7, T, C, F, S, B, N)", |b| {
         b.iter(|| render(black_box(&ctx), black_box(&view)))
     });
+    // L1-L5 (issue 17): what every render and receive now checks first.
+    group.bench_function("rules::limits::bounded (every string within its limit)", |b| {
+        b.iter(|| {
+            matches!(
+                offline_push::rules::limits::bounded(black_box(&view)),
+                std::borrow::Cow::Borrowed(_)
+            )
+        })
+    });
     group.bench_function("baseline, owned: build the notification record only", |b| {
         b.iter(|| build_owned_only(black_box(&message)))
     });

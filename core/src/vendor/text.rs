@@ -141,8 +141,7 @@ pub fn cut<'a, F: Fn(&str) -> [usize; N], const N: usize>(
             best = Some(start + grapheme.len());
         }
     }
-    // Whole: no ellipsis needed.
-    let _ = best;
+    // Unreachable in practice (the whole text was over budget), but whole is right.
     Some(Cut {
         kept: text,
         cut: false,
