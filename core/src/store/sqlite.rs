@@ -191,17 +191,63 @@ impl SqliteStore {
 
     /// A new connection, the schema brought up to date. A damaged file is moved
     /// aside and a new store, marked as reset (K8), takes its place.
+    ///
+    /// Opening holds the store's lock file shared, and moving a damaged file
+    /// aside holds it exclusively, so no process opens the store between the
+    /// damaged file going and the new one, reset, taking its place (it would find
+    /// a new store, logged out), and two processes that find the same damage
+    /// move it once (the second sees the new store and uses it).
     fn connect(&self) -> Result<Connection, StoreError> {
+        if self.in_memory {
+            return self.connect_waiting(&mut None);
+        }
+        // Before the lock file is made: a refused store's directory gets nothing.
+        self.refuse_by_header()?;
+        let lock = self.lock_file()?;
+        lock.lock_shared()?;
         let mut opened = None;
-        match self.connect_waiting(&mut opened) {
+        let first = self.connect_waiting(&mut opened);
+        lock.unlock()?;
+        match first {
             Err(StoreError::Sqlite { source, .. }) if is_damaged(&source) => {
-                let moved_to = self.quarantine(Moved::Unless(opened))?;
-                let conn = self.connect_waiting(&mut None)?;
-                mark_reset(&conn, &moved_to)?;
-                Ok(conn)
+                Ok(self.reset(Moved::Unless(opened), &lock)?.0)
             }
             other => other,
         }
+    }
+
+    /// K9: refuses, from the file's bytes alone, a store this library must not
+    /// open (see `header.rs`).
+    fn refuse_by_header(&self) -> Result<(), StoreError> {
+        if let header::Found::Database(found) = header::read(&self.path)? {
+            schema::owner(found.user_version, found.application_id, found.schema_empty)?;
+        }
+        Ok(())
+    }
+
+    /// The file whose lock orders opening the store against moving it aside
+    /// (`offline-push.sqlite3-lock`; a lock is released when its process dies).
+    fn lock_file(&self) -> Result<std::fs::File, StoreError> {
+        Ok(std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(format!("{}-lock", self.path.display()))?)
+    }
+
+    /// K8, under the exclusive lock: moves the damaged file aside (unless
+    /// another process did already), opens the new store in its place and marks
+    /// it as reset. Returns it and where the damaged file went.
+    fn reset(&self, damaged: Moved<'_>, lock: &std::fs::File) -> Result<(Connection, String), StoreError> {
+        lock.lock()?;
+        let reset = self.quarantine(damaged).and_then(|moved_to| {
+            let conn = self.connect_waiting(&mut None)?;
+            mark_reset(&conn, &moved_to)?;
+            Ok((conn, moved_to))
+        });
+        lock.unlock()?;
+        reset
     }
 
     /// [`Self::try_connect`], tried again while another process holds a lock it
@@ -231,11 +277,10 @@ impl SqliteStore {
         let failed = |what| move |source| StoreError::Sqlite { what, source };
         // Before SQLite opens anything: a file this library refuses is left
         // exactly as it is, its `-wal` and `-shm` included (a WAL connection
-        // writes the `-shm` as it reads).
+        // writes the `-shm` as it reads). `connect` looked before it locked;
+        // this look is the one that counts.
         if !self.in_memory {
-            if let header::Found::Database(found) = header::read(&self.path)? {
-                schema::owner(found.user_version, found.application_id, found.schema_empty)?;
-            }
+            self.refuse_by_header()?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -353,10 +398,9 @@ impl SqliteStore {
             return out;
         }
         let problem = damage_problem(source);
-        let moved_to = self.quarantine(Moved::If(&conn))?;
-        drop(conn);
-        let new = self.connect()?;
-        mark_reset(&new, &moved_to)?;
+        let lock = self.lock_file()?;
+        let (new, moved_to) = self.reset(Moved::If(&conn), &lock)?;
+        drop((conn, new));
         self.epoch.fetch_add(1, Ordering::SeqCst);
         Err(StoreError::Corrupted { problem, moved_to })
     }
