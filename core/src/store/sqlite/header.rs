@@ -272,4 +272,36 @@ mod tests {
         assert!(header.schema_empty);
         assert_eq!(header.user_version, 3);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// A damaged file is read, or found not to be a database, never a panic:
+        /// arbitrary bytes as the file and as its WAL, and a real WAL with bytes
+        /// changed anywhere.
+        #[test]
+        fn any_bytes_read_without_a_panic(
+            main in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            wal in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..9_000),
+            flips in proptest::collection::vec((0usize..20_000, 1u8..=255), 0..8),
+        ) {
+            let _ = newest_committed(&mut &wal[..], 1);
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("store.sqlite3");
+            let mut page = MAGIC.to_vec();
+            page.extend_from_slice(&main);
+            std::fs::write(&db, &page).unwrap();
+            std::fs::write(dir.path().join("store.sqlite3-wal"), &wal).unwrap();
+            let _ = read(&db).unwrap();
+            let other = tempfile::tempdir().unwrap();
+            let (conn, _) = wal_database(other.path(), 5);
+            let mut real = std::fs::read(other.path().join("store.sqlite3-wal")).unwrap();
+            drop(conn);
+            for (at, xor) in flips {
+                let len = real.len();
+                real[at % len] ^= xor;
+            }
+            let _ = newest_committed(&mut &real[..], 1);
+        }
+    }
 }
