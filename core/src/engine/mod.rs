@@ -55,7 +55,11 @@ impl Renderer<'_> {
     /// The message is read within the limits first (L1–L5: over them, an id is
     /// unset and a text cut).
     pub(crate) fn render<'m>(&mut self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
-        let message = &*limits::bounded(message);
+        self.render_bounded(&limits::bounded(message))
+    }
+
+    /// [`Self::render`] of a message already within the limits.
+    fn render_bounded<'m>(&mut self, message: &MessageView<'m>) -> Result<OutcomeView<'m>, Error> {
         let conversation_id = conversation_id(message);
         let option = OneOption {
             conversation_type: message.conversation_type,
@@ -319,7 +323,7 @@ impl Engine {
         // L1: what is recorded is the message within the limits (an id over them unset).
         let message = &*limits::bounded(message);
         let mut renderer = self.renderer()?;
-        let outcome = renderer.render(message)?;
+        let outcome = renderer.render_bounded(message)?;
         // D1: with no one signed in nothing is recorded (R1 is per account).
         let Some(user_id) = renderer.cache.receiving_account() else {
             return Ok(outcome);

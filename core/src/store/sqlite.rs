@@ -199,14 +199,17 @@ impl SqliteStore {
     /// move it once (the second sees the new store and uses it).
     fn connect(&self) -> Result<Connection, StoreError> {
         if self.in_memory {
-            return self.connect_waiting(&mut None);
+            return self.connect_waiting(&mut None, false);
         }
-        // Before the lock file is made: a refused store's directory gets nothing.
-        self.refuse_by_header()?;
+        // Before SQLite opens anything, and before the lock file is made: a file
+        // this library refuses is left exactly as it is, its `-wal` and `-shm`
+        // included (a WAL connection writes the `-shm` as it reads), and its
+        // directory gets nothing.
+        let unmarked = matches!(self.refuse_by_header()?, Some(schema::Owner::Unmarked { .. }));
         let lock = self.lock_file()?;
         lock.lock_shared()?;
         let mut opened = None;
-        let first = self.connect_waiting(&mut opened);
+        let first = self.connect_waiting(&mut opened, unmarked);
         lock.unlock()?;
         match first {
             Err(StoreError::Sqlite { source, .. }) if is_damaged(&source) => {
@@ -217,12 +220,16 @@ impl SqliteStore {
     }
 
     /// K9: refuses, from the file's bytes alone, a store this library must not
-    /// open (see `header.rs`).
-    fn refuse_by_header(&self) -> Result<(), StoreError> {
-        if let header::Found::Database(found) = header::read(&self.path)? {
-            schema::owner(found.user_version, found.application_id, found.schema_empty)?;
+    /// open (see `header.rs`); else whose the file is, when it is a database.
+    fn refuse_by_header(&self) -> Result<Option<schema::Owner>, StoreError> {
+        match header::read(&self.path)? {
+            header::Found::Database(found) => Ok(Some(schema::owner(
+                found.user_version,
+                found.application_id,
+                found.schema_empty,
+            )?)),
+            header::Found::Nothing | header::Found::NotSqlite => Ok(None),
         }
-        Ok(())
     }
 
     /// The file whose lock orders opening the store against moving it aside
@@ -242,7 +249,7 @@ impl SqliteStore {
     fn reset(&self, damaged: Moved<'_>, lock: &std::fs::File) -> Result<(Connection, String), StoreError> {
         lock.lock()?;
         let reset = self.quarantine(damaged).and_then(|moved_to| {
-            let conn = self.connect_waiting(&mut None)?;
+            let conn = self.connect_waiting(&mut None, false)?;
             mark_reset(&conn, &moved_to)?;
             Ok((conn, moved_to))
         });
@@ -254,12 +261,12 @@ impl SqliteStore {
     /// needs, up to [`BUSY_TIMEOUT`] in all: SQLite's own wait covers a write
     /// transaction, not the first steps of an open (switching to WAL, or a read
     /// that must become a write, fails at once while another connection reads).
-    /// `opened`: the file it opened last (see [`Self::try_connect`]).
-    fn connect_waiting(&self, opened: &mut Option<FileId>) -> Result<Connection, StoreError> {
+    /// `opened`: the file it opened last; `unmarked`: see [`Self::try_connect`].
+    fn connect_waiting(&self, opened: &mut Option<FileId>, unmarked: bool) -> Result<Connection, StoreError> {
         let deadline = Instant::now() + BUSY_TIMEOUT;
         let mut pause = Duration::from_millis(1);
         loop {
-            match self.try_connect(opened) {
+            match self.try_connect(opened, unmarked) {
                 Err(StoreError::Sqlite { source, .. }) if is_busy(&source) && Instant::now() < deadline => {
                     // Jittered, so processes that collided do not collide again.
                     std::thread::sleep(pause.mul_f64(0.5 + fastrand::f64()).min(BUSY_RETRY_MAX));
@@ -272,16 +279,10 @@ impl SqliteStore {
 
     /// Opens and checks a connection; `opened` is set to the file it opened, so
     /// that a file found damaged is moved aside only if it is still the one at
-    /// the path.
-    fn try_connect(&self, opened: &mut Option<FileId>) -> Result<Connection, StoreError> {
+    /// the path. `unmarked`: the header showed a store of version 1 or 2, whose
+    /// tables must be looked at before anything writes (`schema::Owner`).
+    fn try_connect(&self, opened: &mut Option<FileId>, unmarked: bool) -> Result<Connection, StoreError> {
         let failed = |what| move |source| StoreError::Sqlite { what, source };
-        // Before SQLite opens anything: a file this library refuses is left
-        // exactly as it is, its `-wal` and `-shm` included (a WAL connection
-        // writes the `-shm` as it reads). `connect` looked before it locked;
-        // this look is the one that counts.
-        if !self.in_memory {
-            self.refuse_by_header()?;
-        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -294,8 +295,12 @@ impl SqliteStore {
         // process's open connection, that name is the new store's WAL.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(failed("configuring"))?;
-        // Reading only, before the switch to WAL rewrites the header.
-        schema::check_owner(&mut conn)?;
+        // Reading only, before the switch to WAL rewrites the header. Every
+        // other owner the header told already; `migrate` checks again under
+        // the write lock, for a file changed since.
+        if unmarked {
+            schema::check_owner(&mut conn)?;
+        }
         if self.in_memory {
             schema::migrate(&mut conn)?;
             self.epoch.fetch_add(1, Ordering::SeqCst);
@@ -333,11 +338,9 @@ impl SqliteStore {
         if gone {
             return Ok("(moved aside by another process)".to_owned());
         }
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
         let moved = self.path.with_file_name(format!(
-            "offline-push.corrupt-{stamp}-{}.sqlite3",
+            "offline-push.corrupt-{}-{}.sqlite3",
+            now_ms(),
             std::process::id()
         ));
         // The file first: from then on no one opens it at the store's path.
@@ -504,42 +507,36 @@ fn has_moved(conn: &Connection) -> bool {
 /// (`PRAGMA quick_check`: every page's structure, not the indexes' agreement
 /// with their tables; BENCHMARKS.md, "Opening the store", measures it).
 fn check_pages(conn: &Connection) -> Result<(), StoreError> {
-    let damaged = |problem: &str| StoreError::Sqlite {
+    let failed = |source| StoreError::Sqlite {
         what: "checking the file",
-        source: rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-            Some(problem.to_owned()),
-        ),
+        source,
     };
-    let mut statement = conn
-        .prepare("PRAGMA quick_check(1)")
-        .map_err(|source| StoreError::Sqlite {
-            what: "checking the file",
-            source,
-        })?;
-    let verdict: String = statement
-        .query_row([], |row| row.get(0))
-        .map_err(|source| StoreError::Sqlite {
-            what: "checking the file",
-            source,
-        })?;
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(failed)?;
     if verdict == "ok" {
-        Ok(())
-    } else {
-        Err(damaged("quick_check found damaged pages"))
+        return Ok(());
     }
+    Err(failed(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+        Some("quick_check found damaged pages".to_owned()),
+    )))
+}
+
+/// Now, in milliseconds since the Unix epoch (the store keeps no clock of its own).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// K8: a store made to replace a damaged one starts in the reset state, unless
 /// someone already signed in on it (another process got there first).
 fn mark_reset(conn: &Connection, moved_to: &str) -> Result<(), StoreError> {
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     conn.execute(
         "UPDATE device SET session_state = 'store_reset', reset_moved_to = ?1, reset_at_ms = ?2
          WHERE id = 1 AND session_state = 'logged_out'",
-        params![moved_to, now_ms],
+        params![moved_to, now_ms()],
     )
     .map(drop)
     .map_err(|source| StoreError::Sqlite {

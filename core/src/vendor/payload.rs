@@ -185,8 +185,8 @@ struct Builder<'a> {
     timestamp: i64,
     config: VendorConfig,
     limits: VendorLimits,
-    /// The channel a sound plays on, computed once.
-    channel: Option<String>,
+    /// The channel the notification plays on (Android 8+: a custom sound's own).
+    channel: String,
 }
 
 impl Builder<'_> {
@@ -221,15 +221,9 @@ impl Builder<'_> {
             && self.notification.title_source != TitleSource::Message
     }
 
-    fn channel(&self) -> Result<&str, Error> {
-        self.channel.as_deref().ok_or(Error::NotConfigured(
-            "OPPO shows no notification without a channel id: set oppo_channel_id",
-        ))
-    }
-
     /// The payload for `draft`, as JSON text, and its sizes. Written straight
     /// out, field by field in the order the vendor's document lists them.
-    fn body(&self, draft: &Draft<'_>) -> Result<(String, Sizes), Error> {
+    fn body(&self, draft: &Draft<'_>) -> (String, Sizes) {
         let data = self.custom_data(draft);
         let custom_units = match self.limits.custom_data {
             None => 0,
@@ -284,7 +278,7 @@ impl Builder<'_> {
                 w.string(content);
                 w.raw(",");
                 w.key("channelId");
-                w.string(self.channel()?);
+                w.string(&self.channel);
                 w.raw(",");
                 w.key("tag");
                 w.string(&thread);
@@ -324,7 +318,7 @@ impl Builder<'_> {
                 w.string(content);
                 w.raw(",");
                 w.key("channel_id");
-                w.string(self.channel()?);
+                w.string(&self.channel);
                 w.raw(",\"click_action\":{\"type\":3},");
                 w.key("tag");
                 w.string(&thread);
@@ -377,7 +371,7 @@ impl Builder<'_> {
                 w.raw(notify_type);
                 w.raw("\",\"extra.notify_effect\":\"1\",");
                 w.key("extra.channel_id");
-                w.string(self.channel()?);
+                w.string(&self.channel);
                 if let PushSound::Custom { path } = &n.sound {
                     w.raw(",");
                     w.key("extra.sound_uri");
@@ -397,7 +391,7 @@ impl Builder<'_> {
                 w.string(content);
                 w.raw(",");
                 w.key("channel_id");
-                w.string(self.channel()?);
+                w.string(&self.channel);
                 w.raw(",\"click_action_type\":0,");
                 w.key("action_parameters");
                 w.string(&wrapped());
@@ -448,7 +442,7 @@ impl Builder<'_> {
         }
         let text = w.into_string();
         let bytes = text.len();
-        Ok((text, [bytes, custom_units]))
+        (text, [bytes, custom_units])
     }
 
     /// The room on each scale.
@@ -481,17 +475,11 @@ impl Builder<'_> {
         }
         [bytes, custom]
     }
+}
 
-    /// What is left of `room` once `sizes` less the texts' own costs are taken.
-    fn left(&self, sizes: Sizes, texts: [Sizes; 2]) -> Option<Sizes> {
-        let room = self.room();
-        let mut left = [0; 2];
-        for i in 0..2 {
-            let base = sizes[i] - texts[0][i] - texts[1][i];
-            left[i] = room[i].checked_sub(base)?;
-        }
-        Some(left)
-    }
+/// `a - b` on each scale, unless `b` is more somewhere.
+fn minus(a: Sizes, b: Sizes) -> Option<Sizes> {
+    Some([a[0].checked_sub(b[0])?, a[1].checked_sub(b[1])?])
 }
 
 /// How deep a vendor nests the carried notification's strings in JSON strings:
@@ -684,12 +672,11 @@ pub fn build(
         }
     }
     let config = check_config(config.clone())?;
-    let channel = match base_channel(&config, vendor) {
-        Ok(base) => Some(match &notification.sound {
-            PushSound::Custom { path } => sound_channel_id(&base, path),
-            PushSound::Default | PushSound::Silent => base,
-        }),
-        Err(_) => None,
+    // A setting the vendor cannot do without is missing: say so first.
+    let base = base_channel(&config, vendor)?;
+    let channel = match &notification.sound {
+        PushSound::Custom { path } => sound_channel_id(&base, path),
+        PushSound::Default | PushSound::Silent => base,
     };
     let builder = Builder {
         vendor,
@@ -709,6 +696,7 @@ pub fn build(
     // cost of a text is exact (`Builder::cost`), so a draft is built at most
     // three times: as it is, without its carried copy, and as cut.
     let least = if needs_text { text::ELLIPSIS } else { "" };
+    let room = builder.room();
     let mut chosen = None;
     for carry in [true, false] {
         let draft = Draft {
@@ -716,63 +704,58 @@ pub fn build(
             content: &content,
             carry_notification: carry,
         };
-        let (json, sizes) = builder.body(&draft)?;
-        let room = builder.room();
-        if sizes[0] <= room[0] && sizes[1] <= room[1] {
-            chosen = Some((json, title.clone(), content.clone(), carry));
+        let (json, sizes) = builder.body(&draft);
+        if minus(room, sizes).is_some() {
+            chosen = Some((Some(json), title.clone(), content.clone(), carry));
             break;
         }
-        let texts = [
-            builder.cost(&title, true, carry),
-            builder.cost(&content, false, carry),
-        ];
-        let Some(left) = builder.left(sizes, texts) else {
+        let title_cost = builder.cost(&title, true, carry);
+        let content_cost = builder.cost(&content, false, carry);
+        // What the body takes without its texts, and the room that leaves them.
+        let base = minus(sizes, title_cost).and_then(|rest| minus(rest, content_cost));
+        let Some(left) = base.and_then(|base| minus(room, base)) else {
             continue;
         };
-        let content_budget = Budget {
-            room: [
-                left[0] - texts[0][0].min(left[0]),
-                left[1] - texts[0][1].min(left[1]),
-            ],
-            cost: |piece: &str| builder.cost(piece, false, carry),
-        };
-        let fits_with_title = texts[0][0] <= left[0] && texts[0][1] <= left[1];
-        if let Some(cut) = fits_with_title
-            .then(|| text::cut(&content, &content_budget, !needs_text))
-            .flatten()
-        {
-            chosen = Some((String::new(), title.clone(), cut.text(), carry));
-            break;
+        if let Some(room) = minus(left, title_cost) {
+            let budget = Budget {
+                room,
+                cost: |piece: &str| builder.cost(piece, false, carry),
+            };
+            if let Some(cut) = text::cut(&content, &budget, !needs_text) {
+                chosen = Some((None, title.clone(), cut.text(), carry));
+                break;
+            }
         }
-        let least_content = builder.cost(least, false, carry);
-        if least_content[0] > left[0] || least_content[1] > left[1] {
+        let Some(room) = minus(left, builder.cost(least, false, carry)) else {
             continue;
-        }
-        let title_budget = Budget {
-            room: [left[0] - least_content[0], left[1] - least_content[1]],
+        };
+        let budget = Budget {
+            room,
             cost: |piece: &str| builder.cost(piece, true, carry),
         };
-        if let Some(cut) = text::cut(&title, &title_budget, !needs_text) {
-            chosen = Some((String::new(), cut.text(), least.to_owned(), carry));
+        if let Some(cut) = text::cut(&title, &budget, !needs_text) {
+            chosen = Some((None, cut.text(), least.to_owned(), carry));
             break;
         }
     }
-    let Some((mut json, final_title, final_content, carried)) = chosen else {
+    let Some((built, final_title, final_content, carried)) = chosen else {
         return Err(no_room(&builder));
     };
-    if json.is_empty() {
-        let (text, sizes) = builder.body(&Draft {
-            title: &final_title,
-            content: &final_content,
-            carry_notification: carried,
-        })?;
-        let room = builder.room();
-        if sizes[0] > room[0] || sizes[1] > room[1] {
-            // The costs are exact (tested for every vendor and every escape): never here.
-            return Err(no_room(&builder));
+    let json = match built {
+        Some(json) => json,
+        None => {
+            let (json, sizes) = builder.body(&Draft {
+                title: &final_title,
+                content: &final_content,
+                carry_notification: carried,
+            });
+            if minus(room, sizes).is_none() {
+                // The costs are exact (tested for every vendor and every escape): never here.
+                return Err(no_room(&builder));
+            }
+            json
         }
-        json = text;
-    }
+    };
     let mut shortened = Vec::new();
     for (field, original, now, limit) in [
         ("title", &notification.title, &final_title, builder.limits.title),
@@ -883,7 +866,7 @@ mod tests {
                     notification: &notification,
                     message_id: None,
                     timestamp: 0,
-                    channel: base_channel(&config, vendor).ok(),
+                    channel: base_channel(&config, vendor).unwrap(),
                     config,
                     limits: limits(vendor),
                 };
@@ -895,7 +878,6 @@ mod tests {
                                 content,
                                 carry_notification: carry,
                             })
-                            .unwrap()
                             .1
                     };
                     let empty = size("", "");
