@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# scripts/toolchains.sh: find or install the Kotlin (JVM) and Swift toolchains that
-# test the generated bindings, and keep them in a cache outside the checkout.
+# scripts/toolchains.sh: the Linux part of the toolchain setup. Finds or installs
+# the Kotlin (JVM) and Swift toolchains that test the generated bindings, and keeps
+# them in a cache outside the checkout. The xtask (xtask/src/toolchains.rs) calls it
+# on Linux only; a Mac uses its native swift and kotlinc.
 #
-# Sourced (the normal way, from the project's entry script):
-#   . scripts/toolchains.sh
-#   toolchains_kotlin   # exports KOTLINC KOTLIN_LIB JNA_JAR JUNIT_CONSOLE_JAR GSON_JAR
-#   toolchains_swift    # exports SWIFT_ROOT (empty when a native swift is used)
-#   swift_exec "$PWD/bindings/swift" swift test     # runs in DIR, returns its status
-#   SWIFT_EXTRA_LD_PATH="$PWD/target/debug" swift_exec "$PWD/bindings/swift" swift test
-#
-# Run directly (manual use):
+# Run directly:
+#   scripts/toolchains.sh kotlin-env         # set up, then print NAME=value lines (the xtask reads them)
 #   scripts/toolchains.sh kotlin|swift|all   # set up, then print `export ...` lines
 #   scripts/toolchains.sh swift-exec CMD...  # run CMD in the current directory
+#   TOOLCHAINS_NO_INSTALL='./dev toolchains' scripts/toolchains.sh ...   # find only, never install
 #   scripts/toolchains.sh swift-umount       # remove mounts a killed run left behind
 #
 # Why it looks like this:
@@ -42,6 +39,14 @@ _TC_SWIFT_MARKER=.offline-push-toolchain-complete
 _TC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 # --- small helpers ----------------------------------------------------------------
+
+# With TOOLCHAINS_NO_INSTALL set (to the command that installs, e.g. `./dev toolchains`),
+# nothing is installed: what is missing is an error naming that command.
+_tc_may_install() {
+  [[ -z ${TOOLCHAINS_NO_INSTALL:-} ]] && return 0
+  _tc_err "$1 is missing; \`$TOOLCHAINS_NO_INSTALL\` installs it"
+  return 1
+}
 
 _tc_log() { printf 'toolchains: %s\n' "$*" >&2; }
 # Prints only (status 0), so `cmd || { _tc_err ...; return 1; }` is safe under set -e.
@@ -85,6 +90,7 @@ _tc_ensure_debian_files() {
     if [[ ! -e ${pair%=*} ]]; then missing+=("${pair##*=}"); fi
   done
   if [[ ${#missing[@]} -eq 0 ]]; then return 0; fi
+  _tc_may_install "Debian packages ${missing[*]}" || return 1
 
   if ! command -v apt-get >/dev/null 2>&1; then
     _tc_err "missing ${missing[*]} and there is no apt-get here: install them yourself or set the *_JAR variables"
@@ -111,6 +117,7 @@ _tc_ensure_new_jna() {
   local version tmp opts rc=0
   version=$(_tc_jna_version)
   if [[ -n $version ]] && dpkg --compare-versions "$version" ge "$_TC_JNA_MIN"; then return 0; fi
+  _tc_may_install "JNA >= $_TC_JNA_MIN (have ${version:-none})" || return 1
   command -v apt-get >/dev/null 2>&1 || { _tc_err "JNA ${version:-none} is older than $_TC_JNA_MIN and there is no apt-get"; return 1; }
   _tc_log "installing JNA >= $_TC_JNA_MIN from Debian sid (Debian 12 has ${version:-none})"
   tmp=$(mktemp -d) || return 1
@@ -209,6 +216,7 @@ _tc_use_cached_kotlin() {
   if [[ -f $dir/.complete ]]; then
     _tc_log "kotlin: cached at $dir"
   else
+    _tc_may_install "the Kotlin compiler $TOOLCHAINS_KOTLIN_VERSION" || return 1
     _tc_fetch_kotlin "$dir" || return 1
     _tc_log "kotlin: installed at $dir"
   fi
@@ -428,6 +436,7 @@ toolchains_swift() {
   if [[ -f $base/root/$_TC_SWIFT_MARKER ]]; then
     _tc_log "swift: cached at $base/root ($(head -n1 "$base/root/$_TC_SWIFT_MARKER"))"
   else
+    _tc_may_install "the Swift root ($base/root)" || return 1
     _tc_ensure_debian_files /usr/sbin/debootstrap=debootstrap || return 1
     mkdir -p "$base" || { _tc_err "swift: cannot create $base"; return 1; }
     _tc_build_swift_root "$base" || return 1
@@ -484,6 +493,10 @@ _tc_main() {
     kotlin)
       toolchains_kotlin
       _tc_print_exports KOTLINC KOTLIN_LIB JNA_JAR JUNIT_CONSOLE_JAR GSON_JAR ;;
+    kotlin-env)
+      # NAME=value lines, read by the xtask (xtask/src/toolchains.rs).
+      toolchains_kotlin
+      for name in KOTLINC KOTLIN_LIB JNA_JAR JUNIT_CONSOLE_JAR GSON_JAR; do printf '%s=%s\n' "$name" "${!name}"; done ;;
     swift)
       toolchains_swift
       _tc_print_exports SWIFT_ROOT ;;
@@ -498,7 +511,7 @@ _tc_main() {
     swift-umount)
       toolchains_swift_umount ;;
     *)
-      _tc_err "usage: $0 kotlin|swift|all|swift-exec CMD...|swift-umount"
+      _tc_err "usage: $0 kotlin|kotlin-env|swift|all|swift-exec CMD...|swift-umount"
       return 2 ;;
   esac
 }

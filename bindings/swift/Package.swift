@@ -5,8 +5,9 @@
 //   it links the library built in this checkout from that folder, and records the
 //   folder as an rpath so tests and tools find it at run time. On Linux without
 //   the variable it uses ../../target/debug.
-// - Otherwise, on Apple platforms, it uses `OfflinePushFFI.xcframework`, built by
-//   `./build-xcframework.sh` on a Mac (see README.md): what an app depends on.
+// - Otherwise, on Apple platforms, it uses `OfflinePushFFI.xcframework` beside it,
+//   built by `./dev xcframework` on a Mac. An app depends on the release instead
+//   (README.md here: the same sources over the zipped XCFramework, by URL).
 import Foundation
 import PackageDescription
 

@@ -1,0 +1,538 @@
+//! `test`: every suite, one summary line each.
+//!
+//! - rust: `cargo fmt --check`, clippy, `cargo test` of the workspace (the xtask's
+//!   own unit tests included), the vector runner's self-check, and build checks of
+//!   what the tests do not run (the fuzz target; the crate as it would be
+//!   published).
+//! - kotlin, swift: each package's tests (JUnit 5, XCTest), the self-check, and
+//!   build checks of the console demo and the benchmark.
+//! - *-vectors: the conformance vectors in each language.
+//! - targets: the core compile-checked for the Apple and Android targets.
+//!
+//! A step that fails without a test failing (a lint, a compile error) counts as one
+//! failure of its suite; a suite that ran nothing fails.
+
+use crate::build::cargo;
+use crate::process::{open_log, run_logged, show_all, Logged};
+use crate::summary::{junit_xml, libtest, runner_line, xctest, Counts, Summary};
+use crate::toolchains::{self, Kotlin, Mode, Swift};
+use crate::{fail, step, Project, Result};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+/// The summary lines `./dev test` ends with, in this order.
+pub const ALL: &[&str] = &[
+    "rust-vectors",
+    "kotlin-vectors",
+    "swift-vectors",
+    "rust",
+    "kotlin",
+    "swift",
+    "targets",
+];
+
+/// A runner that cannot fail proves nothing: each must fail exactly the broken
+/// cases and scenarios of tests/selfcheck.
+pub const SELFCHECK_FAILURES: u64 = 6;
+
+type Log = Arc<Mutex<File>>;
+
+/// The vector folder a runner reads as extra (`OFFLINE_PUSH_EXTRA_VECTORS`),
+/// copied into the checkout, where the Swift root can read it too.
+pub fn extra_vectors(project: &Project) -> Result<Option<PathBuf>> {
+    let Some(given) = std::env::var_os("OFFLINE_PUSH_EXTRA_VECTORS").filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let given = PathBuf::from(given);
+    if !given.is_dir() {
+        return Err(fail!(
+            "OFFLINE_PUSH_EXTRA_VECTORS is not a folder: {}",
+            given.display()
+        ));
+    }
+    let copy = project.build_dir().join("extra-vectors");
+    if copy.exists() {
+        fs::remove_dir_all(&copy)?;
+    }
+    fs::create_dir_all(&copy)?;
+    for entry in fs::read_dir(&given)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            fs::copy(&path, copy.join(path.file_name().expect("a file")))?;
+        }
+    }
+    Ok(Some(copy))
+}
+
+fn path_arg(extra: Option<&Path>) -> String {
+    extra
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `selfcheck`: the runner's summary must say exactly the self-check's failures.
+fn selfcheck(name: &str, logged: &Logged) -> Counts {
+    let said = runner_line(&logged.output, name);
+    let ok = said.is_some_and(|c| c.failed == SELFCHECK_FAILURES);
+    match said {
+        Some(c) if ok => println!(
+            "selfcheck {name}: ok, the runner fails the {} broken cases and scenarios of tests/selfcheck ({c})",
+            SELFCHECK_FAILURES
+        ),
+        Some(c) => println!(
+            "selfcheck {name}: FAILED: expected {SELFCHECK_FAILURES} failed cases and scenarios from tests/selfcheck, got {c}"
+        ),
+        None => println!("selfcheck {name}: FAILED: the runner printed no summary"),
+    }
+    Counts::of(ok)
+}
+
+/// Something the tests do not run but must keep building counts as one test.
+fn build_check(label: &str, log: &Log, cmd: &mut Command) -> Result<Counts> {
+    let logged = run_logged(cmd, log, |_| true)?;
+    if logged.ok {
+        println!("build check: {label}: ok");
+    } else {
+        print!("{}", logged.output);
+        println!("build check: {label}: FAILED");
+    }
+    Ok(Counts::of(logged.ok))
+}
+
+/// A step of a suite: its failure counts as one.
+fn step_ok(logged: &Logged, what: &str) -> Counts {
+    if logged.ok {
+        Counts::default()
+    } else {
+        println!("STEP FAILED: {what}");
+        Counts::ONE_FAILED
+    }
+}
+
+// --- Rust ----------------------------------------------------------------------------
+
+pub fn rust(project: &Project, summary: &mut Summary, extra: Option<&Path>) -> Result<()> {
+    step("rust: cargo fmt --check, clippy, cargo test, the crate as published");
+    let log = open_log(&project.logs().join("rust.log"))?;
+    let mut counts = Counts::default();
+    let fmt = run_logged(cargo().args(["fmt", "--all", "--", "--check"]), &log, show_all)?;
+    counts += step_ok(&fmt, "cargo fmt --check");
+    let clippy = run_logged(
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        &log,
+        show_all,
+    )?;
+    counts += step_ok(&clippy, "cargo clippy");
+    // The foreign suites (xtask/tests/foreign.rs) are what this command runs itself.
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--exclude", "xtask", "--no-fail-fast"])
+        .env("OFFLINE_PUSH_EXTRA_VECTORS", path_arg(extra));
+    let tests = run_logged(&mut test, &log, show_all)?;
+    counts += libtest(&tests.output).unwrap_or_default();
+    counts += step_ok(&tests, "cargo test");
+    let own = run_logged(
+        cargo().args(["test", "--package", "xtask", "--lib"]),
+        &log,
+        show_all,
+    )?;
+    counts += libtest(&own.output).unwrap_or_default();
+    counts += step_ok(&own, "cargo test -p xtask (the build entry's own tests)");
+    summary.add(
+        "rust-vectors",
+        runner_line(&tests.output, "rust-vectors").unwrap_or(Counts::ONE_FAILED),
+    );
+
+    let mut check = cargo();
+    check
+        .args(["test", "--quiet", "-p", "offline-push", "--test", "vectors"])
+        .env("OFFLINE_PUSH_EXTRA_VECTORS", project.path("tests/selfcheck"));
+    counts += selfcheck("rust-vectors", &run_logged(&mut check, &log, |_| true)?);
+    // The fuzz target builds on stable too (without coverage); `cargo fuzz run` is the README's.
+    counts += build_check(
+        "the fuzz target builds (fuzz/)",
+        &log,
+        cargo()
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(project.path("fuzz/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(project.path("target/fuzz")),
+    )?;
+    counts += build_check(
+        "the crate packages and builds as published (cargo publish --dry-run)",
+        &log,
+        cargo().args([
+            "publish",
+            "--dry-run",
+            "--allow-dirty",
+            "--quiet",
+            "-p",
+            "offline-push",
+        ]),
+    )?;
+    summary.add("rust", counts);
+    Ok(())
+}
+
+// --- Kotlin ----------------------------------------------------------------------------
+
+fn sources(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| fail!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn join_classpath(parts: &[PathBuf]) -> String {
+    let separator = if cfg!(windows) { ";" } else { ":" };
+    parts
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// Compiles `sources` into `jar`, only when the sources, the classpath or the
+/// jars of this build under it changed (kotlinc takes seconds even for nothing).
+pub fn kotlin_compile(
+    project: &Project,
+    kotlin: &Kotlin,
+    log: &Log,
+    jar: &Path,
+    classpath: &[PathBuf],
+    sources: &[PathBuf],
+) -> Result<bool> {
+    let mut hash = Sha256::new();
+    for file in sources
+        .iter()
+        .chain(classpath.iter().filter(|p| p.starts_with(project.build_dir())))
+    {
+        hash.update(file.to_string_lossy().as_bytes());
+        hash.update(fs::read(file).map_err(|e| fail!("cannot read {}: {e}", file.display()))?);
+    }
+    hash.update(join_classpath(classpath).as_bytes());
+    let stamp = format!("{:x}", hash.finalize());
+    let stamp_file = jar.with_extension("jar.sha256");
+    if jar.is_file() && fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
+        return Ok(true);
+    }
+    step(&format!(
+        "kotlinc -> {}",
+        jar.strip_prefix(&project.top).unwrap_or(jar).display()
+    ));
+    let _ = fs::remove_file(jar);
+    let _ = fs::remove_file(&stamp_file);
+    fs::create_dir_all(jar.parent().expect("a jar in a folder"))?;
+    let mut cmd = Command::new(&kotlin.kotlinc);
+    cmd.args(["-nowarn", "-cp", &join_classpath(classpath), "-d"])
+        .arg(jar)
+        .args(sources);
+    let logged = run_logged(&mut cmd, log, |line| line.starts_with("warning:"))?;
+    if !logged.ok || !jar.is_file() {
+        return Ok(false);
+    }
+    fs::write(&stamp_file, stamp)?;
+    Ok(true)
+}
+
+pub fn java(project: &Project) -> Command {
+    let mut cmd = Command::new("java");
+    cmd.arg(format!("-Djna.library.path={}", project.lib_dir.display()))
+        .arg("-Dfile.encoding=UTF-8");
+    cmd
+}
+
+/// The Kotlin package as a jar: the generated sources and the hand-written ones.
+pub fn kotlin_package_jar(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<PathBuf> {
+    let jar = project.build_dir().join("kotlin/offline-push.jar");
+    let sources = sources(
+        &project.path("bindings/kotlin/src/main/kotlin/org/offlinepush"),
+        "kt",
+    )?;
+    if !kotlin_compile(project, kotlin, log, &jar, &kotlin.classpath(), &sources)? {
+        return Err(fail!("the Kotlin package does not compile (log: build/logs)"));
+    }
+    Ok(jar)
+}
+
+/// A jar of `folder`'s sources over the package (the demo, the benchmark, the runner).
+pub fn kotlin_jar_over_package(
+    project: &Project,
+    kotlin: &Kotlin,
+    log: &Log,
+    name: &str,
+    folder: &str,
+    more: &[PathBuf],
+) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let package = kotlin_package_jar(project, kotlin, log)?;
+    let mut classpath = kotlin.classpath();
+    classpath.push(package);
+    classpath.extend_from_slice(more);
+    let jar = project.build_dir().join("kotlin").join(format!("{name}.jar"));
+    if !kotlin_compile(
+        project,
+        kotlin,
+        log,
+        &jar,
+        &classpath,
+        &sources(&project.path(folder), "kt")?,
+    )? {
+        return Err(fail!("{folder} does not compile"));
+    }
+    classpath.push(jar.clone());
+    Ok((jar, classpath))
+}
+
+pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mode: Mode) -> Result<()> {
+    step("kotlin: the package's JUnit 5 tests and the vector runner");
+    let log = open_log(&project.logs().join("kotlin.log"))?;
+    let kotlin = match toolchains::kotlin(project, mode) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("dev: kotlin: {e}");
+            summary.add("kotlin", Counts::ONE_FAILED);
+            summary.add("kotlin-vectors", Counts::ONE_FAILED);
+            return Ok(());
+        }
+    };
+    summary.add(
+        "kotlin",
+        kotlin_tests(project, &kotlin, &log).unwrap_or_else(|e| {
+            eprintln!("dev: kotlin: {e}");
+            Counts::ONE_FAILED
+        }),
+    );
+    match kotlin_jar_over_package(
+        project,
+        &kotlin,
+        &log,
+        "vectors",
+        "tests/kotlin",
+        std::slice::from_ref(&kotlin.gson),
+    ) {
+        Ok((_, classpath)) => {
+            let runner = |dir: &Path, extra: &str| {
+                let mut cmd = java(project);
+                cmd.arg("-cp")
+                    .arg(join_classpath(&classpath))
+                    .arg("org.offlinepush.vectors.VectorRunnerKt")
+                    .arg(dir)
+                    .arg(extra);
+                cmd
+            };
+            let vectors = run_logged(
+                &mut runner(&project.path("tests/vectors"), &path_arg(extra)),
+                &log,
+                show_all,
+            )?;
+            summary.add(
+                "kotlin-vectors",
+                runner_line(&vectors.output, "kotlin-vectors").unwrap_or(Counts::ONE_FAILED),
+            );
+            let check = run_logged(&mut runner(&project.path("tests/selfcheck"), ""), &log, |_| true)?;
+            summary.add("kotlin", selfcheck("kotlin-vectors", &check));
+        }
+        Err(e) => {
+            eprintln!("dev: kotlin: {e}");
+            summary.add("kotlin-vectors", Counts::ONE_FAILED);
+        }
+    }
+    for (label, name, folder) in [
+        ("the Kotlin console demo builds", "demo", "android-demo/console"),
+        (
+            "the Kotlin benchmark builds",
+            "bench",
+            "bindings/kotlin/src/bench/kotlin/org/offlinepush/bench",
+        ),
+    ] {
+        let built = kotlin_jar_over_package(project, &kotlin, &log, name, folder, &[]);
+        println!(
+            "build check: {label}: {}",
+            if built.is_ok() { "ok" } else { "FAILED" }
+        );
+        summary.add("kotlin", Counts::of(built.is_ok()));
+    }
+    Ok(())
+}
+
+/// The package's JUnit 5 tests, counted from the console launcher's XML report.
+fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts> {
+    let (tests_jar, classpath) = kotlin_jar_over_package(
+        project,
+        kotlin,
+        log,
+        "offline-push-tests",
+        "bindings/kotlin/src/test/kotlin/org/offlinepush",
+        std::slice::from_ref(&kotlin.junit_console),
+    )?;
+    let reports = project.logs().join("kotlin-junit");
+    if reports.exists() {
+        fs::remove_dir_all(&reports)?;
+    }
+    let mut cmd = java(project);
+    cmd.arg("-jar")
+        .arg(&kotlin.junit_console)
+        .args([
+            "--disable-banner",
+            "--disable-ansi-colors",
+            "--details=tree",
+            "--class-path",
+        ])
+        .arg(join_classpath(&classpath))
+        .arg("--scan-class-path")
+        .arg(&tests_jar)
+        .arg("--reports-dir")
+        .arg(&reports);
+    let logged = run_logged(&mut cmd, log, show_all)?;
+    let report = reports.join("TEST-junit-jupiter.xml");
+    let xml = fs::read_to_string(&report)
+        .map_err(|e| fail!("JUnit wrote no report at {} ({e})", report.display()))?;
+    let mut counts = junit_xml(&xml).map_err(|e| fail!("{}: {e}", report.display()))?;
+    if !logged.ok && counts.failed == 0 {
+        counts += Counts::ONE_FAILED;
+    }
+    Ok(counts)
+}
+
+// --- Swift -----------------------------------------------------------------------------
+
+pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mode: Mode) -> Result<()> {
+    step("swift: the package's XCTest tests and the vector runner");
+    let log = open_log(&project.logs().join("swift.log"))?;
+    let swift = match toolchains::swift(project, mode) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dev: swift: {e}");
+            summary.add("swift", Counts::ONE_FAILED);
+            summary.add("swift-vectors", Counts::ONE_FAILED);
+            return Ok(());
+        }
+    };
+    summary.add(
+        "swift",
+        swift_tests(project, &swift, &log).unwrap_or_else(|e| {
+            eprintln!("dev: swift: {e}");
+            Counts::ONE_FAILED
+        }),
+    );
+    let runner_dir = project.path("tests/swift");
+    let vectors_dir = project.path("tests/vectors").to_string_lossy().into_owned();
+    let extra = path_arg(extra);
+    let mut run = swift.command(
+        project,
+        &runner_dir,
+        &["run", "--quiet", "swift-vectors", &vectors_dir, &extra],
+    );
+    let vectors = run_logged(&mut run, &log, show_all)?;
+    summary.add(
+        "swift-vectors",
+        runner_line(&vectors.output, "swift-vectors").unwrap_or(Counts::ONE_FAILED),
+    );
+    let selfcheck_dir = project.path("tests/selfcheck").to_string_lossy().into_owned();
+    let mut check = swift.command(
+        project,
+        &runner_dir,
+        &["run", "--quiet", "swift-vectors", &selfcheck_dir, ""],
+    );
+    summary.add(
+        "swift",
+        selfcheck("swift-vectors", &run_logged(&mut check, &log, |_| true)?),
+    );
+    summary.add(
+        "swift",
+        build_check(
+            "the Swift console demo builds",
+            &log,
+            &mut swift.command(project, &project.path("ios-demo/console"), &["build"]),
+        )?,
+    );
+    summary.add(
+        "swift",
+        build_check(
+            "the Swift benchmark builds",
+            &log,
+            &mut swift.command(project, &runner_dir, &["build", "--product", "swift-bench"]),
+        )?,
+    );
+    Ok(())
+}
+
+/// The package's XCTest tests, counted from XCTest's per-test lines.
+fn swift_tests(project: &Project, swift: &Swift, log: &Log) -> Result<Counts> {
+    let mut cmd = swift.command(project, &project.path("bindings/swift"), &["test"]);
+    let logged = run_logged(&mut cmd, log, show_all)?;
+    let mut counts =
+        xctest(&logged.output).ok_or_else(|| fail!("swift test ran no test (log: build/logs/swift.log)"))?;
+    if !logged.ok && counts.failed == 0 {
+        counts += Counts::ONE_FAILED;
+    }
+    Ok(counts)
+}
+
+// --- all -------------------------------------------------------------------------------
+
+/// Which suites `./dev test` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    All,
+    /// One language against the library and sources of the last `./dev build`.
+    Kotlin,
+    Swift,
+    Targets,
+}
+
+pub fn run(project: &Project, which: Which) -> Result<bool> {
+    fs::create_dir_all(project.logs())?;
+    let extra = extra_vectors(project)?;
+    let extra = extra.as_deref();
+    let mut summary = Summary::default();
+    let order: &[&str] = match which {
+        Which::Kotlin => {
+            kotlin(project, &mut summary, extra, Mode::Install)?;
+            &["kotlin-vectors", "kotlin"]
+        }
+        Which::Swift => {
+            swift(project, &mut summary, extra, Mode::Install)?;
+            &["swift-vectors", "swift"]
+        }
+        Which::Targets => {
+            crate::targets::check_all(project, &mut summary)?;
+            &["targets"]
+        }
+        Which::All => {
+            match crate::build::build(project) {
+                Ok(()) => {
+                    rust(project, &mut summary, extra)?;
+                    kotlin(project, &mut summary, extra, Mode::Install)?;
+                    swift(project, &mut summary, extra, Mode::Install)?;
+                }
+                Err(e) => {
+                    eprintln!("dev: the build failed, no test could run: {e}");
+                    for name in ALL {
+                        summary.add(name, Counts::ONE_FAILED);
+                    }
+                }
+            }
+            crate::targets::check_all(project, &mut summary)?;
+            ALL
+        }
+    };
+    println!();
+    for line in summary.lines(order) {
+        println!("{line}");
+    }
+    Ok(summary.all_good(order))
+}
