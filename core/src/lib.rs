@@ -9,7 +9,8 @@
 //!   with a [`clock::Clock`] and the app's [`PushBackend`];
 //! - [`rules`]: the behaviour of `docs/RULES.md` as pure functions;
 //! - [`json`]: the one JSON spelling of the records;
-//! - [`vendor`]: the push vendors' payloads, pure (a server uses them without the FFI).
+//! - [`vendor`]: the push vendors' payloads, pure (a server uses them without the FFI);
+//! - [`server`]: the receiver's rules on the sender's server, where the system displays (W1–W6).
 
 pub mod backend;
 // The fast paths' shared core; public (hidden) only for the benchmarks.
@@ -26,6 +27,7 @@ pub mod listener;
 pub mod manager;
 pub mod model;
 pub mod rules;
+pub mod server;
 pub mod store;
 mod swift_path;
 pub mod vendor;

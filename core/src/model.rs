@@ -495,6 +495,16 @@ pub struct VendorConfig {
     pub huawei_category: Option<String>,
     pub huawei_importance: Option<VendorImportance>,
     pub honor_importance: Option<VendorImportance>,
+    pub fcm_delivery: Option<FcmDelivery>,
+}
+
+/// How FCM delivers (W4): see the UDL.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FcmDelivery {
+    #[default]
+    Data,
+    Notification,
 }
 
 /// An Android notification channel the app must create.

@@ -133,6 +133,10 @@ fn notification() -> impl Strategy<Value = OfflinePushNotification> {
 fn config() -> VendorConfig {
     VendorConfig {
         oppo_channel_id: Some("chat".into()),
+        // FCM's notification message: the texts twice in the body and once in
+        // the custom data, the most its 4,000 bytes hold (a data message, the
+        // default, carries them once: W4).
+        fcm_delivery: Some(FcmDelivery::Notification),
         ..VendorConfig::default()
     }
 }

@@ -17,6 +17,8 @@ fn config() -> VendorConfig {
         fcm_channel_id: Some("chat".into()),
         huawei_channel_id: Some("chat".into()),
         xiaomi_channel_id: Some("chat".into()),
+        // The form with the most to check; the default, a data message, is below (W4).
+        fcm_delivery: Some(FcmDelivery::Notification),
         ..VendorConfig::default()
     }
 }
@@ -202,6 +204,33 @@ fn fcm_the_payload_reads_as_google_fcm1_types() {
     let android = request.message.unwrap().android.unwrap().notification.unwrap();
     assert_eq!(android.sound.as_deref(), Some("ding"));
     assert_eq!(android.channel_id.as_deref(), Some("chat.sound.ding"));
+}
+
+/// W4: by default FCM gets a high-priority data message: no notification block
+/// for the system tray, the notification carried for the device's `receive`;
+/// FCM's own types read it (AndroidConfig.priority, data: map of strings).
+#[test]
+fn fcm_w4_by_default_a_high_priority_data_message() {
+    let payload = build_vendor_payload(
+        PushVendor::Fcm,
+        notification(),
+        Some("m1".into()),
+        1_700_000_000,
+        VendorConfig::default(),
+    )
+    .unwrap();
+    assert_json(
+        body(&payload),
+        json!({"message": {"android": {"priority": "HIGH"}, "data": {"offline_push": carried_text(&notification())}}}),
+    );
+    let request: google_fcm1::api::SendMessageRequest = serde_json::from_str(&payload.json).unwrap();
+    let message = request.message.unwrap();
+    let android = message.android.unwrap();
+    assert_eq!(android.priority.as_deref(), Some("HIGH"));
+    assert!(android.notification.is_none());
+    assert!(message.apns.is_none());
+    let push = read_vendor_push(PushVendor::Fcm, delivered_form(payload)).unwrap();
+    assert_eq!(push.notification, Some(notification()));
 }
 
 /// Huawei Push Kit, "Sending Messages" (message.data string, android.notification

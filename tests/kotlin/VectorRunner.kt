@@ -21,6 +21,7 @@ import com.google.gson.stream.JsonToken
 import org.offlinepush.AndroidPushSettings
 import org.offlinepush.ConversationType
 import org.offlinepush.DoNotDisturbWindow
+import org.offlinepush.FcmDelivery
 import org.offlinepush.GroupInfo
 import org.offlinepush.IncomingMessage
 import org.offlinepush.IosPushSettings
@@ -439,6 +440,7 @@ private fun vendorConfig(value: JsonElement?): VendorConfig {
         setOf(
             "fcm_channel_id", "xiaomi_channel_id", "huawei_channel_id", "honor_channel_id", "oppo_channel_id",
             "vivo_classification", "vivo_category", "huawei_category", "huawei_importance", "honor_importance",
+            "fcm_delivery",
         ),
     )
     return VendorConfig(
@@ -457,6 +459,12 @@ private fun vendorConfig(value: JsonElement?): VendorConfig {
         huaweiCategory = c.optStr("huawei_category"),
         huaweiImportance = importance(c.optStr("huawei_importance")),
         honorImportance = importance(c.optStr("honor_importance")),
+        fcmDelivery = when (val v = c.optStr("fcm_delivery")) {
+            null -> null
+            "data" -> FcmDelivery.DATA
+            "notification" -> FcmDelivery.NOTIFICATION
+            else -> fail("unknown FCM delivery ${quoted(v)}")
+        },
     )
 }
 

@@ -4,6 +4,7 @@
 //! API, and compares the outcome. Also runs every `*.json` in
 //! OFFLINE_PUSH_EXTRA_VECTORS. Ends with `rust-vectors: N passed, M failed`.
 
+use offline_push::server::{render_for_receiver, ReceiverState};
 use offline_push::*;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -175,6 +176,21 @@ fn apply_state(case: &Case, manager: &OfflinePushManager) -> Result<(), OfflineP
     Ok(())
 }
 
+/// The case's state as the receiver's backend holds it (what `PushBackend` uploaded).
+fn receiver_state(case: &Case) -> ReceiverState {
+    ReceiverState {
+        session: case.session.clone(),
+        platform: case.platform,
+        locale: case.locale.unwrap_or_default(),
+        settings: AccountPushSettings {
+            global_settings: case.global_settings.clone().unwrap_or_default(),
+            do_not_disturb: case.dnd,
+            receive_options: case.receive_options.clone().unwrap_or_default(),
+        },
+        unread_total: None,
+    }
+}
+
 /// A value in the vectors' spelling, for messages.
 fn spelled<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
@@ -197,6 +213,13 @@ fn run_case(case: Case) -> Check<()> {
         .map_err(|e| format!("render failed: {} ({e})", e.kind()))?;
     if case.expect.is_some() || case.vendor.is_none() {
         compare(case.expect.as_ref(), case.expect_reason, &outcome)?;
+    }
+    // W3: the sender's server, given the same state, renders the same.
+    let on_server = render_for_receiver(&receiver_state(&case), &case.message);
+    if on_server != outcome {
+        return Err(format!(
+            "W3: the server's rendering for the receiver differs from the device's: {on_server:?}, device: {outcome:?}"
+        ));
     }
     match case.vendor {
         Some(vendor) => check_payload(&case, vendor, &outcome),

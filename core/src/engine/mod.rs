@@ -14,6 +14,8 @@
 mod cache;
 mod sync;
 
+pub(crate) use sync::sanitize_fetched;
+
 use crate::backend::{with_retries, PushBackend, SyncPolicy};
 use crate::clock::Clock;
 use crate::error::Error;

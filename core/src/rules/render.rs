@@ -22,7 +22,9 @@ pub fn render<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> Outcome
 /// nickname), F4 (group name), F5 (ext), S1 (Android sound: message, then global,
 /// then default; an invalid incoming sound counts as unset), S2 (iOS sound), B1
 /// (badge, true when unset) and N1 (notify mode, normal when unset).
-fn notification<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> NotificationView<'m> {
+/// Without the decision: the server builds what an app-handled path carries
+/// for the device to decide (W4).
+pub(crate) fn notification<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m>) -> NotificationView<'m> {
     let push = message.push_settings;
     let android = push.and_then(|p| p.android);
     let ios = push.and_then(|p| p.ios);

@@ -91,6 +91,7 @@ pub fn check_config(config: VendorConfig) -> Result<VendorConfig, Error> {
         huawei_category,
         huawei_importance: config.huawei_importance,
         honor_importance: config.honor_importance,
+        fcm_delivery: config.fcm_delivery,
     })
 }
 

@@ -13,8 +13,8 @@ use super::CUSTOM_DATA_KEY;
 use crate::error::Error;
 use crate::json;
 use crate::model::{
-    ConversationType, NotifyMode, OfflinePushNotification, PushSound, PushVendor, ShortenedText, TitleSource,
-    VendorConfig, VendorImportance, VendorPayload, VivoClassification,
+    ConversationType, FcmDelivery, NotifyMode, OfflinePushNotification, PushSound, PushVendor, ShortenedText,
+    TitleSource, VendorConfig, VendorImportance, VendorPayload, VivoClassification,
 };
 use crate::rules::validate;
 use serde::{Deserialize, Serialize};
@@ -215,6 +215,11 @@ impl Builder<'_> {
         serde_json::to_string(&carried).unwrap_or_default()
     }
 
+    /// W4: FCM as a data message (the default): nothing for the system to show.
+    fn fcm_data(&self) -> bool {
+        self.vendor == PushVendor::Fcm && self.config.fcm_delivery.unwrap_or_default() == FcmDelivery::Data
+    }
+
     /// P1: Xiaomi and Huawei show `a new message` unless the message set a title.
     fn p1(&self) -> bool {
         matches!(self.vendor, PushVendor::Xiaomi | PushVendor::Huawei)
@@ -268,6 +273,14 @@ impl Builder<'_> {
                 w.key(CUSTOM_DATA_KEY);
                 w.raw(&data);
                 w.raw("}");
+            }
+            PushVendor::Fcm if self.fcm_data() => {
+                // High priority: delivered at once to a dozing device, and the
+                // app's messaging service runs (W4).
+                w.raw("{\"message\":{\"android\":{\"priority\":\"HIGH\"},\"data\":{");
+                w.key(CUSTOM_DATA_KEY);
+                w.string(&data);
+                w.raw("}}}");
             }
             PushVendor::Fcm => {
                 w.raw("{\"message\":{\"android\":{\"notification\":{");
@@ -460,6 +473,7 @@ impl Builder<'_> {
     fn cost(&self, piece: &str, is_title: bool, carried: bool) -> Sizes {
         let shown = match (self.vendor, is_title) {
             (PushVendor::ApnsVoip, _) => 0,
+            (PushVendor::Fcm, _) if self.fcm_data() => 0,
             (_, true) if self.p1() => 0,
             (PushVendor::Fcm, _) => 2,
             _ => 1,

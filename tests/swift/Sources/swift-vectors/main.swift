@@ -605,9 +605,11 @@ let caseKeys = [
 let vendorConfigKeys = [
     "fcm_channel_id", "xiaomi_channel_id", "huawei_channel_id", "honor_channel_id", "oppo_channel_id",
     "vivo_classification", "vivo_category", "huawei_category", "huawei_importance", "honor_importance",
+    "fcm_delivery",
 ]
 let importances: [String: VendorImportance] = ["low": .low, "normal": .normal]
 let vivoClassifications: [String: VivoClassification] = ["operation": .operation, "system": .system]
+let fcmDeliveries: [String: FcmDelivery] = ["data": .data, "notification": .notification]
 
 func parseVendorConfig(_ value: JSON?) throws -> VendorConfig {
     guard let value, value != .null else { return VendorConfig() }
@@ -624,7 +626,8 @@ func parseVendorConfig(_ value: JSON?) throws -> VendorConfig {
         vivoCategory: try optionalString(c, "vivo_category"),
         huaweiCategory: try optionalString(c, "huawei_category"),
         huaweiImportance: try optionalString(c, "huawei_importance").map { try lookUp(importances, $0, "importance") },
-        honorImportance: try optionalString(c, "honor_importance").map { try lookUp(importances, $0, "importance") }
+        honorImportance: try optionalString(c, "honor_importance").map { try lookUp(importances, $0, "importance") },
+        fcmDelivery: try optionalString(c, "fcm_delivery").map { try lookUp(fcmDeliveries, $0, "FCM delivery") }
     )
 }
 
