@@ -381,8 +381,10 @@ pub struct OfflinePushConfig {
     pub store_directory: Option<String>,
 }
 
-/// K6: one change of an account's settings, as the backend receives it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// K6: one change of an account's settings, as the backend receives it. In
+/// JSON: `{"kind": "global_settings", "settings": {…}}` and so on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SettingsChange {
     GlobalSettings {
         settings: OfflinePushSettings,
@@ -398,7 +400,8 @@ pub enum SettingsChange {
 }
 
 /// K7: an account's settings as the backend keeps them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AccountPushSettings {
     pub global_settings: OfflinePushSettings,
     pub do_not_disturb: Option<DoNotDisturbWindow>,
@@ -531,8 +534,10 @@ pub struct VendorPayload {
     pub shortened: Vec<ShortenedText>,
 }
 
-/// What a vendor delivered to the app (P4).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a vendor delivered to the app (P4). In JSON: `{"json": "<text>"}` or
+/// `{"extras": {"key": "value"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
 pub enum DeliveredPush {
     Json {
         json: String,
