@@ -368,16 +368,29 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
     Ok(())
 }
 
-/// The package's JUnit 5 tests, counted from the console launcher's XML report.
+/// The package's JUnit 5 tests and those of the demo's neutral module
+/// (`android-demo/shared`, no `android.*`), counted from the console launcher's
+/// XML report.
 fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts> {
-    let (tests_jar, classpath) = kotlin_jar_over_package(
+    let junit = std::slice::from_ref(&kotlin.junit_console);
+    let (tests_jar, mut classpath) = kotlin_jar_over_package(
         project,
         kotlin,
         log,
         "offline-push-tests",
         "bindings/kotlin/src/test/kotlin/org/offlinepush",
-        std::slice::from_ref(&kotlin.junit_console),
+        junit,
     )?;
+    let (shared_jar, _) = kotlin_jar_over_package(project, kotlin, log, "demo-shared", DEMO_SHARED, &[])?;
+    let (shared_tests_jar, _) = kotlin_jar_over_package(
+        project,
+        kotlin,
+        log,
+        "demo-shared-tests",
+        DEMO_SHARED_TESTS,
+        &[kotlin.junit_console.clone(), shared_jar.clone()],
+    )?;
+    classpath.extend([shared_jar, shared_tests_jar.clone()]);
     let reports = project.logs().join("kotlin-junit");
     if reports.exists() {
         fs::remove_dir_all(&reports)?;
@@ -393,7 +406,7 @@ fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts>
         ])
         .arg(join_classpath(&classpath))
         .arg("--scan-class-path")
-        .arg(&tests_jar)
+        .arg(join_classpath(&[tests_jar, shared_tests_jar]))
         .arg("--reports-dir")
         .arg(&reports);
     let logged = run_logged(&mut cmd, log, show_all)?;
@@ -406,6 +419,10 @@ fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts>
     }
     Ok(counts)
 }
+
+/// The Android demo's neutral module: what needs no `android.*`.
+pub const DEMO_SHARED: &str = "android-demo/shared/src/main/kotlin/org/offlinepush/demo";
+const DEMO_SHARED_TESTS: &str = "android-demo/shared/src/test/kotlin/org/offlinepush/demo";
 
 // --- Swift -----------------------------------------------------------------------------
 
@@ -470,16 +487,21 @@ pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mod
     Ok(())
 }
 
-/// The package's XCTest tests, counted from XCTest's per-test lines.
+/// The package's XCTest tests and those of the iOS demo's neutral package
+/// (`ios-demo/shared`, no UIKit), counted from XCTest's per-test lines.
 fn swift_tests(project: &Project, swift: &Swift, log: &Log) -> Result<Counts> {
-    let mut cmd = swift.command(project, &project.path("bindings/swift"), &["test"]);
-    let logged = run_logged(&mut cmd, log, show_all)?;
-    let mut counts =
-        xctest(&logged.output).ok_or_else(|| fail!("swift test ran no test (log: build/logs/swift.log)"))?;
-    if !logged.ok && counts.failed == 0 {
-        counts += Counts::ONE_FAILED;
+    let mut total = Counts::default();
+    for package in ["bindings/swift", "ios-demo/shared"] {
+        let mut cmd = swift.command(project, &project.path(package), &["test"]);
+        let logged = run_logged(&mut cmd, log, show_all)?;
+        let mut counts = xctest(&logged.output)
+            .ok_or_else(|| fail!("swift test in {package} ran no test (log: build/logs/swift.log)"))?;
+        if !logged.ok && counts.failed == 0 {
+            counts += Counts::ONE_FAILED;
+        }
+        total += counts;
     }
-    Ok(counts)
+    Ok(total)
 }
 
 // --- all -------------------------------------------------------------------------------
