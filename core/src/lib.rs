@@ -88,7 +88,7 @@ pub fn notification_channels(
     config: VendorConfig,
     vendor: PushVendor,
     sounds: Vec<String>,
-) -> Result<Vec<NotificationChannel>, OfflinePushError> {
+) -> Result<Vec<PushChannel>, OfflinePushError> {
     Ok(vendor::notification_channels(&config, vendor, &sounds)?)
 }
 

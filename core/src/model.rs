@@ -512,7 +512,7 @@ pub enum FcmDelivery {
 
 /// An Android notification channel the app must create.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct NotificationChannel {
+pub struct PushChannel {
     pub channel_id: String,
     pub sound: Option<String>,
 }

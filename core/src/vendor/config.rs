@@ -5,7 +5,7 @@
 //! channel id, derived from the vendor's channel and the sound's name.
 
 use crate::error::Error;
-use crate::model::{NotificationChannel, PushVendor, VendorConfig, VivoClassification};
+use crate::model::{PushChannel, PushVendor, VendorConfig, VivoClassification};
 use crate::rules::{non_empty_owned, validate};
 
 /// vivo's categories for system messages and for operation messages (vivo's
@@ -143,9 +143,9 @@ pub fn notification_channels(
     config: &VendorConfig,
     vendor: PushVendor,
     sounds: &[String],
-) -> Result<Vec<NotificationChannel>, Error> {
+) -> Result<Vec<PushChannel>, Error> {
     let base = base_channel(config, vendor)?;
-    let mut channels = vec![NotificationChannel {
+    let mut channels = vec![PushChannel {
         channel_id: base.clone(),
         sound: None,
     }];
@@ -155,7 +155,7 @@ pub fn notification_channels(
         };
         let channel_id = sound_channel_id(&base, &uri);
         if !channels.iter().any(|c| c.channel_id == channel_id) {
-            channels.push(NotificationChannel {
+            channels.push(PushChannel {
                 channel_id,
                 sound: Some(uri),
             });
