@@ -38,13 +38,14 @@
 
 use crate::engine::sanitize_fetched;
 use crate::model::{
-    AccountPushSettings, ConversationReceiveOption, ConversationType, FcmDelivery, IncomingMessage,
-    OfflinePushNotification, OfflinePushSettings, Platform, PushLocale, PushVendor, ReceiveOption,
-    RenderOutcome, SessionState, SuppressReason, VendorConfig, VendorPayload,
+    AccountPushSettings, FcmDelivery, IncomingMessage, OfflinePushNotification, OfflinePushSettings,
+    Platform, PushLocale, PushVendor, RenderOutcome, SessionState, SuppressReason, VendorConfig,
+    VendorPayload,
 };
-use crate::rules::decide::{decide, ReceiveOptionLookup, RenderContext};
+use crate::rules::decide::{decide, RenderContext};
 use crate::rules::{limits, render};
 use crate::vendor;
+use crate::view::MessageView;
 use crate::OfflinePushError;
 
 /// One receiver as the sender's backend knows them.
@@ -83,46 +84,32 @@ impl ReceiverState {
     }
 }
 
-impl ReceiveOptionLookup for Vec<ConversationReceiveOption> {
-    fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption {
-        self.iter()
-            .find(|o| o.conversation_type == conversation_type && o.conversation_id == conversation_id)
-            .map_or(ReceiveOption::Receive, |o| o.option)
-    }
-}
-
-/// The state sanitized as the device would have stored it, and the context the
-/// rules read.
-struct Prepared {
-    settings: AccountPushSettings,
-}
-
-impl Prepared {
-    fn new(receiver: &ReceiverState) -> Prepared {
-        Prepared {
-            settings: sanitize_fetched(receiver.settings.clone()),
-        }
-    }
-
-    fn context<'a>(&'a self, receiver: &'a ReceiverState) -> RenderContext<'a> {
-        RenderContext {
-            platform: receiver.platform,
-            locale: receiver.locale,
-            session: &receiver.session,
-            settings: &self.settings.global_settings,
-            receive_options: &self.settings.receive_options,
-            dnd: self.settings.do_not_disturb.as_ref(),
-        }
-    }
+/// The rules' view of the receiver: the settings sanitized as the device would
+/// have stored them (K7), the message bounded as the device bounds it (L1–L5).
+fn with_context<T>(
+    receiver: &ReceiverState,
+    message: &IncomingMessage,
+    rules: impl FnOnce(&RenderContext<'_>, &MessageView<'_>) -> T,
+) -> T {
+    let settings = sanitize_fetched(receiver.settings.clone());
+    let context = RenderContext {
+        platform: receiver.platform,
+        locale: receiver.locale,
+        session: &receiver.session,
+        settings: &settings.global_settings,
+        receive_options: &settings.receive_options,
+        dnd: settings.do_not_disturb.as_ref(),
+    };
+    let view = message.view();
+    rules(&context, &limits::bounded(&view))
 }
 
 /// W2, W3: what the receiver's device would render for `message` (D1–D7, then the
 /// notification), with `badge_count` from the server's own count when it keeps one.
 pub fn render_for_receiver(receiver: &ReceiverState, message: &IncomingMessage) -> RenderOutcome {
-    let prepared = Prepared::new(receiver);
-    let view = message.view();
-    let bounded = limits::bounded(&view);
-    let mut outcome = render::render(&prepared.context(receiver), &bounded).into_owned();
+    let mut outcome = with_context(receiver, message, |context, message| {
+        render::render(context, message).into_owned()
+    });
     if let RenderOutcome::Show { notification } = &mut outcome {
         notification.badge_count = server_badge(receiver, notification);
     }
@@ -180,20 +167,21 @@ pub fn deliver_to_receiver(
     vendor: PushVendor,
     config: &VendorConfig,
 ) -> Result<Delivery, OfflinePushError> {
-    let prepared = Prepared::new(receiver);
-    let view = message.view();
-    let bounded = limits::bounded(&view);
-    let context = prepared.context(receiver);
-    let notification = match (displayed_by(vendor, config), decide(&context, &bounded)) {
-        (_, Ok(())) => render::notification(&context, &bounded),
-        (Display::App, Err(reason @ (SuppressReason::SystemMessage | SuppressReason::NothingToShow))) => {
-            return Ok(Delivery::Withheld(reason))
+    let notification = with_context(receiver, message, |context, message| {
+        match (displayed_by(vendor, config), decide(context, message)) {
+            (_, Ok(())) => Ok(render::notification(context, message).into_owned()),
+            (Display::App, Err(reason @ (SuppressReason::SystemMessage | SuppressReason::NothingToShow))) => {
+                Err(reason)
+            }
+            // W4: the device decides the rest with its own state.
+            (Display::App, Err(_)) => Ok(render::notification(context, message).into_owned()),
+            (Display::System, Err(reason)) => Err(reason),
         }
-        // W4: the device decides the rest with its own state.
-        (Display::App, Err(_)) => render::notification(&context, &bounded),
-        (Display::System, Err(reason)) => return Ok(Delivery::Withheld(reason)),
+    });
+    let mut notification = match notification {
+        Ok(notification) => notification,
+        Err(reason) => return Ok(Delivery::Withheld(reason)),
     };
-    let mut notification = notification.into_owned();
     notification.badge_count = server_badge(receiver, &notification);
     let payload = vendor::build(
         vendor,

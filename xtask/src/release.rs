@@ -264,8 +264,13 @@ pub fn release(project: &Project, zip: Option<PathBuf>) -> Result<PathBuf> {
     let mut missing = Vec::new();
 
     let zip = zip.unwrap_or_else(|| project.build_dir().join("xcframework").join(XCFRAMEWORK_ZIP));
-    if zip.is_file() {
+    let jni = project.path("bindings/kotlin/src/main/jniLibs");
+    let gradle = crate::process::on_path("gradle").filter(|_| jni.is_dir());
+    // Both packages carry the generated sources of one build.
+    if zip.is_file() || gradle.is_some() {
         crate::build::build(project)?;
+    }
+    if zip.is_file() {
         let released_zip = out.join(XCFRAMEWORK_ZIP);
         fs::copy(&zip, &released_zip)?;
         let package = out.join("swift-package");
@@ -289,11 +294,9 @@ pub fn release(project: &Project, zip: Option<PathBuf>) -> Result<PathBuf> {
         ));
     }
 
-    let jni = project.path("bindings/kotlin/src/main/jniLibs");
     let repository = out.join("maven");
-    match crate::process::on_path("gradle") {
-        Some(gradle) if jni.is_dir() => {
-            crate::build::build(project)?;
+    match gradle {
+        Some(gradle) => {
             step("the AAR: gradle publishReleasePublicationToReleaseRepository");
             crate::process::run(
                 std::process::Command::new(gradle)
@@ -304,7 +307,7 @@ pub fn release(project: &Project, zip: Option<PathBuf>) -> Result<PathBuf> {
             )?;
             println!("kotlin: the AAR and its POM are in {}", repository.display());
         }
-        _ => missing.push(format!(
+        None => missing.push(format!(
             "the AAR: it needs Gradle with the Android SDK, and the jniLibs of `./dev android` (then \
              `gradle -p bindings/kotlin -PreleaseRepository={} publishReleasePublicationToReleaseRepository`)",
             repository.display()

@@ -102,6 +102,24 @@ fn build_check(label: &str, log: &Log, cmd: &mut Command) -> Result<Counts> {
     Ok(Counts::of(logged.ok))
 }
 
+/// A language whose toolchain could not be found or installed: one failure for
+/// each of its suites, and why.
+fn could_not_run(summary: &mut Summary, lang: &str, suites: &[&'static str], error: &crate::Error) {
+    eprintln!("dev: {lang}: {error}");
+    for suite in suites {
+        summary.add(suite, Counts::ONE_FAILED);
+    }
+}
+
+/// Tests counted from a report: a command that failed though no test did (a
+/// crash, a compile error) counts one failure more.
+fn with_exit(mut counts: Counts, ok: bool) -> Counts {
+    if !ok && counts.failed == 0 {
+        counts += Counts::ONE_FAILED;
+    }
+    counts
+}
+
 /// A step of a suite: its failure counts as one.
 fn step_ok(logged: &Logged, what: &str) -> Counts {
     if logged.ok {
@@ -302,9 +320,7 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
     let kotlin = match toolchains::kotlin(project, mode) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("dev: kotlin: {e}");
-            summary.add("kotlin", Counts::ONE_FAILED);
-            summary.add("kotlin-vectors", Counts::ONE_FAILED);
+            could_not_run(summary, "kotlin", &["kotlin", "kotlin-vectors"], &e);
             return Ok(());
         }
     };
@@ -413,11 +429,8 @@ fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts>
     let report = reports.join("TEST-junit-jupiter.xml");
     let xml = fs::read_to_string(&report)
         .map_err(|e| fail!("JUnit wrote no report at {} ({e})", report.display()))?;
-    let mut counts = junit_xml(&xml).map_err(|e| fail!("{}: {e}", report.display()))?;
-    if !logged.ok && counts.failed == 0 {
-        counts += Counts::ONE_FAILED;
-    }
-    Ok(counts)
+    let counts = junit_xml(&xml).map_err(|e| fail!("{}: {e}", report.display()))?;
+    Ok(with_exit(counts, logged.ok))
 }
 
 /// The Android demo's neutral module: what needs no `android.*`.
@@ -432,9 +445,7 @@ pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mod
     let swift = match toolchains::swift(project, mode) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("dev: swift: {e}");
-            summary.add("swift", Counts::ONE_FAILED);
-            summary.add("swift-vectors", Counts::ONE_FAILED);
+            could_not_run(summary, "swift", &["swift", "swift-vectors"], &e);
             return Ok(());
         }
     };
@@ -494,12 +505,9 @@ fn swift_tests(project: &Project, swift: &Swift, log: &Log) -> Result<Counts> {
     for package in ["bindings/swift", "ios-demo/shared"] {
         let mut cmd = swift.command(project, &project.path(package), &["test"]);
         let logged = run_logged(&mut cmd, log, show_all)?;
-        let mut counts = xctest(&logged.output)
+        let counts = xctest(&logged.output)
             .ok_or_else(|| fail!("swift test in {package} ran no test (log: build/logs/swift.log)"))?;
-        if !logged.ok && counts.failed == 0 {
-            counts += Counts::ONE_FAILED;
-        }
-        total += counts;
+        total += with_exit(counts, logged.ok);
     }
     Ok(total)
 }

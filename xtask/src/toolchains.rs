@@ -100,13 +100,17 @@ fn native_kotlin() -> Result<Kotlin> {
     let gson = jar("GSON_JAR", "com.google.code.gson:gson:2.10 or later")?;
     let kotlinc = on_path("kotlinc")
         .ok_or_else(|| fail!("no kotlinc on PATH: install Kotlin 2.x (brew install kotlin)"))?;
-    let version = stdout_of(Command::new(&kotlinc).arg("-version"))
-        .or_else(|_| {
-            // kotlinc prints its version on stderr.
-            let out = Command::new(&kotlinc).arg("-version").output()?;
-            Ok::<_, std::io::Error>(String::from_utf8_lossy(&out.stderr).into_owned())
-        })
+    // kotlinc prints its version on stderr: one run, both streams read (a
+    // successful run with an empty stdout is not a missing version).
+    let out = Command::new(&kotlinc)
+        .arg("-version")
+        .output()
         .map_err(|e| fail!("`{} -version` failed: {e}", kotlinc.display()))?;
+    let version = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     if kotlinc_major(&version).is_none_or(|major| major < 2) {
         return Err(fail!(
             "{} is not Kotlin 2.x ({})",

@@ -3,8 +3,8 @@
 
 use super::content;
 use crate::model::{
-    ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform, PushLocale, ReceiveOption,
-    SessionState, SuppressReason,
+    ConversationReceiveOption, ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform,
+    PushLocale, ReceiveOption, SessionState, SuppressReason,
 };
 use crate::view::MessageView;
 
@@ -23,12 +23,13 @@ impl ReceiveOptionLookup for () {
     }
 }
 
-/// The options of a few conversations, by type and id; the rest are `Receive`.
-impl ReceiveOptionLookup for [(ConversationType, String, ReceiveOption)] {
+/// The options of a few conversations (what a backend holds, RULES W3); the
+/// rest are `Receive`.
+impl ReceiveOptionLookup for Vec<ConversationReceiveOption> {
     fn receive_option(&self, conversation_type: ConversationType, conversation_id: &str) -> ReceiveOption {
         self.iter()
-            .find(|(kind, id, _)| *kind == conversation_type && id == conversation_id)
-            .map_or(ReceiveOption::Receive, |(_, _, option)| *option)
+            .find(|o| o.conversation_type == conversation_type && o.conversation_id == conversation_id)
+            .map_or(ReceiveOption::Receive, |o| o.option)
     }
 }
 
