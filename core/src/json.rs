@@ -71,6 +71,11 @@ fn describe(e: &serde_json::Error) -> String {
     format!("the JSON {what} at line {}, column {}", e.line(), e.column())
 }
 
+/// A record in its plain spelling (a server's: no format version).
+pub(crate) fn from_plain<T: DeserializeOwned>(record: &'static str, json: &str) -> Result<T, JsonError> {
+    serde_json::from_str(json).map_err(|source| JsonError::Malformed { record, source })
+}
+
 /// The record written by [`to_versioned`]; refuses another format version.
 pub(crate) fn from_versioned<T: DeserializeOwned>(record: &'static str, json: &str) -> Result<T, JsonError> {
     let malformed = |source| JsonError::Malformed { record, source };

@@ -68,6 +68,33 @@ pub fn notification_from_json(json: &str) -> Result<OfflinePushNotification, Off
     json::from_versioned("not a notification", json).map_err(|e| error::Error::from(e).into())
 }
 
+/// The JSON spelling of a record for another program (a server), no format version.
+fn plain_json<T: serde::Serialize>(value: &T) -> String {
+    // The records hold only strings, numbers and maps with string keys: nothing
+    // in them can fail to serialise.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// K4–K7: a settings change as the app's server receives it (see the UDL).
+pub fn settings_change_to_json(change: SettingsChange) -> String {
+    plain_json(&change)
+}
+
+/// K7: an account's settings as the app's server answers (see the UDL).
+pub fn account_settings_from_json(json: &str) -> Result<AccountPushSettings, OfflinePushError> {
+    json::from_plain("not an account's settings", json).map_err(|e| error::Error::from(e).into())
+}
+
+/// K4, K5: the token as JSON for the app's server (see the UDL).
+pub fn token_to_json(token: OfflinePushToken) -> String {
+    plain_json(&token)
+}
+
+/// P4: a delivered form written as JSON (see the UDL).
+pub fn delivered_push_from_json(json: &str) -> Result<DeliveredPush, OfflinePushError> {
+    json::from_plain("not a delivered push", json).map_err(|e| error::Error::from(e).into())
+}
+
 /// P2: the push vendor of a device (see the UDL).
 pub fn select_vendor(device: DeviceFacts) -> Option<PushVendor> {
     vendor::select_vendor(&device)

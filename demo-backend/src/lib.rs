@@ -230,6 +230,11 @@ async fn unbind_token(
 struct SendRequest {
     to: String,
     message: IncomingMessage,
+    /// A failover: send through this vendor instead of the device's route (W6),
+    /// as a sender's server does when its first vendor timed out. The copy that
+    /// reaches a device twice is dropped there as a duplicate (D8).
+    #[serde(default)]
+    via: Option<PushVendor>,
 }
 
 /// What happened for one device of the receiver.
@@ -267,7 +272,7 @@ async fn send_message(State(b): State<Arc<Backend>>, body: Bytes) -> Result<Resp
             .filter(|t| t.device.id == device.id)
             .map(|t| t.token.vendor)
             .collect();
-        let Some(vendor) = choose_route(device.own_vendor, &vendors) else {
+        let Some(vendor) = request.via.or_else(|| choose_route(device.own_vendor, &vendors)) else {
             continue;
         };
         let receiver = ReceiverState {

@@ -177,6 +177,36 @@ fn w2_w6_a_message_goes_by_the_devices_own_vendor_rendered_for_the_receiver() {
 }
 
 #[test]
+fn w6_d8_a_failover_goes_through_the_vendor_asked_for_with_the_same_message_id() {
+    let b = start();
+    let phone = json!({"id": "bob-pixel", "platform": "android", "own_vendor": "fcm"});
+    bind(
+        &b,
+        "bob",
+        token("fcm", "fcm-registration-token-of-bobs-pixel"),
+        phone,
+    );
+    let (status, body) = call(
+        "POST",
+        &format!("{}/v1/messages", b.base),
+        Some(json!({"to": "bob", "message": group_message("m9"), "via": "xiaomi"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["deliveries"],
+        json!([{"device": "bob-pixel", "vendor": "xiaomi", "outcome": "sent"}])
+    );
+    let inbox = collect(&b, "bob-pixel");
+    let delivered: DeliveredPush = serde_json::from_value(inbox[0]["delivered"].clone()).unwrap();
+    let push = read_vendor_push(PushVendor::Xiaomi, delivered).unwrap();
+    assert_eq!(
+        push.message_id.as_deref(),
+        Some("m9"),
+        "the device can drop the copy (D8)"
+    );
+}
+
+#[test]
 fn w2_w4_a_muted_group_is_withheld_from_xiaomi_and_sent_to_fcm_as_data() {
     let b = start();
     bind(

@@ -11,6 +11,7 @@
 pub mod android;
 pub mod apple;
 pub mod build;
+pub mod demo;
 pub mod names;
 pub mod portable;
 pub mod process;

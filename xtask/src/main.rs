@@ -10,11 +10,14 @@ use xtask::{android, apple, build, release, step, Error, Profile, Project, Resul
 const USAGE: &str = "\
 usage: ./dev COMMAND (or cargo xtask COMMAND)
 
-  demo                 build, generate, run the console demos in Kotlin and Swift
+  demo                 build, then play one day of an Android and an iOS device
+                       through the demo backend (real processes, store and HTTP)
   test                 build, generate, run every test (Rust, Kotlin, Swift, vectors,
                        the Apple and Android target checks)
   test kotlin|swift    one language's tests against the last build
   test targets         the Apple and Android compile checks only
+  test demo            the demo's day against tests/demo/day.txt, and the app
+                       projects' checks, against the last build
   build                the Rust library and the generated Kotlin and Swift sources
   bench [crossing|kotlin|swift]
                        the benchmarks of BENCHMARKS.md (release build)
@@ -48,6 +51,7 @@ fn dispatch(args: &[&str]) -> Result<bool> {
         ["test", "kotlin"] => suites::run(&debug, Which::Kotlin),
         ["test", "swift"] => suites::run(&debug, Which::Swift),
         ["test", "targets"] => suites::run(&debug, Which::Targets),
+        ["test", "demo"] => suites::run(&debug, Which::Demo),
         ["demo"] => demo(&debug).map(|_| true),
         ["bench", rest @ ..] => bench(rest).map(|_| true),
         ["toolchains"] => toolchains::install(&debug).map(|_| true),
@@ -69,23 +73,7 @@ fn dispatch(args: &[&str]) -> Result<bool> {
 }
 
 fn demo(project: &Project) -> Result<()> {
-    build::build(project)?;
-    step("Kotlin console demo (android-demo/console)");
-    let kotlin = toolchains::kotlin(project, Mode::Install)?;
-    let log = open_log(&project.logs().join("demo-build.log"))?;
-    let (_, classpath) =
-        suites::kotlin_jar_over_package(project, &kotlin, &log, "demo", "android-demo/console", &[])?;
-    run(suites::java(project)
-        .arg("-cp")
-        .arg(std::env::join_paths(&classpath).map_err(|e| Error(e.to_string()))?)
-        .arg("org.offlinepush.demo.ConsoleDemoKt"))?;
-    step("Swift console demo (ios-demo/console)");
-    let swift = toolchains::swift(project, Mode::Install)?;
-    run(&mut swift.command(
-        project,
-        &project.path("ios-demo/console"),
-        &["run", "--quiet", "offline-push-demo"],
-    ))
+    xtask::demo::run(project).map(|_| ())
 }
 
 /// The figures of BENCHMARKS.md, all from one release build, each beside its baseline.

@@ -5,8 +5,10 @@
 //!   what the tests do not run (the fuzz target; the crate as it would be
 //!   published).
 //! - kotlin, swift: each package's tests (JUnit 5, XCTest), the self-check, and
-//!   build checks of the console demo and the benchmark.
+//!   a build check of the benchmark.
 //! - *-vectors: the conformance vectors in each language.
+//! - demo: the day of `./dev demo` against its committed transcript, and the
+//!   checks of the Android and iOS app projects that need no Android SDK or Xcode.
 //! - targets: the core compile-checked for the Apple and Android targets.
 //!
 //! A step that fails without a test failing (a lint, a compile error) counts as one
@@ -31,6 +33,7 @@ pub const ALL: &[&str] = &[
     "rust",
     "kotlin",
     "swift",
+    "demo",
     "targets",
 ];
 
@@ -366,21 +369,13 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
             summary.add("kotlin-vectors", Counts::ONE_FAILED);
         }
     }
-    for (label, name, folder) in [
-        ("the Kotlin console demo builds", "demo", "android-demo/console"),
-        (
-            "the Kotlin benchmark builds",
-            "bench",
-            "bindings/kotlin/src/bench/kotlin/org/offlinepush/bench",
-        ),
-    ] {
-        let built = kotlin_jar_over_package(project, &kotlin, &log, name, folder, &[]);
-        println!(
-            "build check: {label}: {}",
-            if built.is_ok() { "ok" } else { "FAILED" }
-        );
-        summary.add("kotlin", Counts::of(built.is_ok()));
-    }
+    let bench = "bindings/kotlin/src/bench/kotlin/org/offlinepush/bench";
+    let built = kotlin_jar_over_package(project, &kotlin, &log, "bench", bench, &[]);
+    println!(
+        "build check: the Kotlin benchmark builds: {}",
+        if built.is_ok() { "ok" } else { "FAILED" }
+    );
+    summary.add("kotlin", Counts::of(built.is_ok()));
     Ok(())
 }
 
@@ -397,16 +392,20 @@ fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts>
         "bindings/kotlin/src/test/kotlin/org/offlinepush",
         junit,
     )?;
-    let (shared_jar, _) = kotlin_jar_over_package(project, kotlin, log, "demo-shared", DEMO_SHARED, &[])?;
+    let shared_jar = demo_shared_jar(project, kotlin, log)?;
     let (shared_tests_jar, _) = kotlin_jar_over_package(
         project,
         kotlin,
         log,
         "demo-shared-tests",
         DEMO_SHARED_TESTS,
-        &[kotlin.junit_console.clone(), shared_jar.clone()],
+        &[
+            kotlin.junit_console.clone(),
+            kotlin.gson.clone(),
+            shared_jar.clone(),
+        ],
     )?;
-    classpath.extend([shared_jar, shared_tests_jar.clone()]);
+    classpath.extend([kotlin.gson.clone(), shared_jar, shared_tests_jar.clone()]);
     let reports = project.logs().join("kotlin-junit");
     if reports.exists() {
         fs::remove_dir_all(&reports)?;
@@ -435,6 +434,26 @@ fn kotlin_tests(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<Counts>
 
 /// The Android demo's neutral module: what needs no `android.*`.
 pub const DEMO_SHARED: &str = "android-demo/shared/src/main/kotlin/org/offlinepush/demo";
+
+/// The neutral module as a jar (it reads the demo backend's JSON with Gson).
+pub fn demo_shared_jar(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<PathBuf> {
+    let more = std::slice::from_ref(&kotlin.gson);
+    Ok(kotlin_jar_over_package(project, kotlin, log, "demo-shared", DEMO_SHARED, more)?.0)
+}
+
+/// The Android device of `./dev demo` on a JVM (`android-demo/device`), over the
+/// neutral module: its jar and the classpath that runs it.
+pub fn android_device(project: &Project, kotlin: &Kotlin, log: &Log) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let shared = demo_shared_jar(project, kotlin, log)?;
+    kotlin_jar_over_package(
+        project,
+        kotlin,
+        log,
+        "android-device",
+        "android-demo/device",
+        &[kotlin.gson.clone(), shared],
+    )
+}
 const DEMO_SHARED_TESTS: &str = "android-demo/shared/src/test/kotlin/org/offlinepush/demo";
 
 // --- Swift -----------------------------------------------------------------------------
@@ -482,14 +501,6 @@ pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mod
     summary.add(
         "swift",
         build_check(
-            "the Swift console demo builds",
-            &log,
-            &mut swift.command(project, &project.path("ios-demo/console"), &["build"]),
-        )?,
-    );
-    summary.add(
-        "swift",
-        build_check(
             "the Swift benchmark builds",
             &log,
             &mut swift.command(project, &runner_dir, &["build", "--product", "swift-bench"]),
@@ -512,6 +523,28 @@ fn swift_tests(project: &Project, swift: &Swift, log: &Log) -> Result<Counts> {
     Ok(total)
 }
 
+// --- the demo ----------------------------------------------------------------------------
+
+/// The day of `./dev demo`, played again and compared with `tests/demo/day.txt`.
+fn demo(project: &Project, summary: &mut Summary) {
+    step("demo: the day of ./dev demo against tests/demo/day.txt");
+    let played = crate::demo::play_day(project, false).and_then(|played| {
+        let expected = fs::read_to_string(project.path(crate::demo::EXPECTED))
+            .map_err(|e| fail!("cannot read {}: {e}", crate::demo::EXPECTED))?;
+        crate::demo::compare(&expected, &played).map_err(|e| {
+            fail!(
+                "the day differs from {} (the day played is in build/demo/day.txt):\n{e}",
+                crate::demo::EXPECTED
+            )
+        })
+    });
+    match &played {
+        Ok(()) => println!("demo: the day matches {}", crate::demo::EXPECTED),
+        Err(e) => eprintln!("dev: demo: {e}"),
+    }
+    summary.add("demo", Counts::of(played.is_ok()));
+}
+
 // --- all -------------------------------------------------------------------------------
 
 /// Which suites `./dev test` runs.
@@ -522,6 +555,8 @@ pub enum Which {
     Kotlin,
     Swift,
     Targets,
+    /// The demo's day and the app projects' checks.
+    Demo,
 }
 
 pub fn run(project: &Project, which: Which) -> Result<bool> {
@@ -542,12 +577,17 @@ pub fn run(project: &Project, which: Which) -> Result<bool> {
             crate::targets::check_all(project, &mut summary)?;
             &["targets"]
         }
+        Which::Demo => {
+            demo(project, &mut summary);
+            &["demo"]
+        }
         Which::All => {
             match crate::build::build(project) {
                 Ok(()) => {
                     rust(project, &mut summary, extra)?;
                     kotlin(project, &mut summary, extra, Mode::Install)?;
                     swift(project, &mut summary, extra, Mode::Install)?;
+                    demo(project, &mut summary);
                 }
                 Err(e) => {
                     eprintln!("dev: the build failed, no test could run: {e}");

@@ -201,6 +201,28 @@ impl Swift {
     }
 }
 
+impl Swift {
+    /// A program `swift build` made, run where Swift programs run (in the Linux
+    /// root: the same paths, inside the checkout), in `dir`.
+    pub fn exec(&self, project: &Project, dir: &Path, program: &Path) -> Command {
+        match self {
+            Swift::Native => {
+                let mut cmd = Command::new(program);
+                cmd.current_dir(dir);
+                cmd
+            }
+            Swift::LinuxRoot => {
+                let mut cmd = Command::new("bash");
+                cmd.arg(project.path("scripts/toolchains.sh"))
+                    .arg("swift-exec")
+                    .arg(program)
+                    .current_dir(dir);
+                cmd
+            }
+        }
+    }
+}
+
 /// `./dev toolchains`: installs (or finds) both, and says what it found.
 pub fn install(project: &Project) -> Result<()> {
     let kotlin = kotlin(project, Mode::Install)?;

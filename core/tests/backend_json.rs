@@ -1,0 +1,84 @@
+//! The JSON an app's `PushBackend` and its server exchange (K4–K7), and the
+//! delivered form a server hands a device (P4): one spelling for both platforms.
+
+use offline_push::*;
+
+#[test]
+fn k6_a_settings_change_is_spelled_as_the_server_reads_it() {
+    let change = SettingsChange::ConversationOption {
+        conversation_type: ConversationType::Group,
+        conversation_id: "g-news".into(),
+        option: ReceiveOption::ReceiveNotNotify,
+    };
+    let json: serde_json::Value = serde_json::from_str(&settings_change_to_json(change.clone())).unwrap();
+    assert_eq!(json["kind"], "conversation_option");
+    assert_eq!(json["conversation_id"], "g-news");
+    assert!(
+        json.get("format_version").is_none(),
+        "a server's spelling has no version"
+    );
+    let back: SettingsChange = serde_json::from_value(json).unwrap();
+    assert_eq!(back, change);
+}
+
+#[test]
+fn k7_account_settings_read_back_and_bad_json_is_invalid_argument_without_quoting() {
+    let settings = AccountPushSettings {
+        global_settings: OfflinePushSettings {
+            enabled: false,
+            ..Default::default()
+        },
+        do_not_disturb: Some(DoNotDisturbWindow {
+            start_seconds: 79_200,
+            duration_seconds: 32_400,
+            utc_offset_seconds: 28_800,
+        }),
+        receive_options: vec![],
+    };
+    let json = serde_json::to_string(&settings).unwrap();
+    assert_eq!(account_settings_from_json(&json).unwrap(), settings);
+    let error = account_settings_from_json(r#"{"global_settings": "secret-ish"}"#).unwrap_err();
+    assert!(
+        matches!(error, OfflinePushError::InvalidArgument { .. }),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("secret-ish"), "{error}");
+}
+
+#[test]
+fn k4_the_token_json_carries_vendor_token_and_business_id() {
+    let token = OfflinePushToken {
+        vendor: PushVendor::Fcm,
+        token: "fcm-token-0123456789".into(),
+        business_id: 7,
+    };
+    let json: serde_json::Value = serde_json::from_str(&token_to_json(token)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"vendor": "fcm", "token": "fcm-token-0123456789", "business_id": 7})
+    );
+}
+
+#[test]
+fn p4_a_delivered_form_reads_from_its_json_and_nothing_else_does() {
+    let extras = delivered_push_from_json(r#"{"extras": {"a": "1"}}"#).unwrap();
+    assert_eq!(
+        extras,
+        DeliveredPush::Extras {
+            extras: [("a".to_string(), "1".to_string())].into()
+        }
+    );
+    assert!(matches!(
+        delivered_push_from_json(r#"{"json": "{}"}"#).unwrap(),
+        DeliveredPush::Json { .. }
+    ));
+    for bad in ["", "[]", r#"{"other": 1}"#, r#"{"extras": {"a": 1}}"#] {
+        assert!(
+            matches!(
+                delivered_push_from_json(bad),
+                Err(OfflinePushError::InvalidArgument { .. })
+            ),
+            "{bad}"
+        );
+    }
+}
