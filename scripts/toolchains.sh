@@ -6,6 +6,7 @@
 #
 # Run directly:
 #   scripts/toolchains.sh kotlin-env         # set up, then print NAME=value lines (the xtask reads them)
+#   scripts/toolchains.sh android-env        # aapt2 and the framework resources, as NAME=value lines
 #   scripts/toolchains.sh kotlin|swift|all   # set up, then print `export ...` lines
 #   scripts/toolchains.sh swift-exec CMD...  # run CMD in the current directory
 #   TOOLCHAINS_NO_INSTALL='./dev toolchains' scripts/toolchains.sh ...   # find only, never install
@@ -101,6 +102,19 @@ _tc_ensure_debian_files() {
   _tc_log "apt-get install failed; running apt-get update and trying once more"
   _tc_as_root apt-get update -qq >&2 || { _tc_err "apt-get update failed"; return 1; }
   _tc_apt_install "${missing[@]}" || { _tc_err "apt-get install ${missing[*]} failed"; return 1; }
+}
+
+# --- Android resources -------------------------------------------------------------
+
+# aapt2 and the framework resources Debian 12 ships (Android 10, API 29), which the
+# demo app's manifest and resources are compiled and linked against (`./dev test`:
+# xtask/src/apps.rs). No Android SDK is needed for that check.
+_TC_AAPT2=/usr/bin/aapt2
+_TC_FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
+toolchains_android() {
+  _tc_ensure_debian_files "$_TC_AAPT2=aapt" "$_TC_FRAMEWORK_RES=android-framework-res" || return 1
+  AAPT2=$_TC_AAPT2
+  FRAMEWORK_RES=$_TC_FRAMEWORK_RES
 }
 
 # JNA as Android apps get it: the AAR pins 5.18.1, Debian 12 has 5.13. Debian's
@@ -504,6 +518,9 @@ _tc_main() {
       toolchains_kotlin
       toolchains_swift
       _tc_print_exports KOTLINC KOTLIN_LIB JNA_JAR JUNIT_CONSOLE_JAR GSON_JAR SWIFT_ROOT ;;
+    android-env)
+      toolchains_android
+      for name in AAPT2 FRAMEWORK_RES; do printf '%s=%s\n' "$name" "${!name}"; done ;;
     swift-exec)
       shift
       [[ $# -ge 1 ]] || { _tc_err "usage: $0 swift-exec CMD..."; return 2; }
@@ -511,7 +528,7 @@ _tc_main() {
     swift-umount)
       toolchains_swift_umount ;;
     *)
-      _tc_err "usage: $0 kotlin|kotlin-env|swift|all|swift-exec CMD...|swift-umount"
+      _tc_err "usage: $0 kotlin|kotlin-env|android-env|swift|all|swift-exec CMD...|swift-umount"
       return 2 ;;
   esac
 }

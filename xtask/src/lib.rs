@@ -10,6 +10,7 @@
 
 pub mod android;
 pub mod apple;
+pub mod apps;
 pub mod build;
 pub mod demo;
 pub mod names;

@@ -543,6 +543,19 @@ fn demo(project: &Project, summary: &mut Summary) {
         Err(e) => eprintln!("dev: demo: {e}"),
     }
     summary.add("demo", Counts::of(played.is_ok()));
+    step("demo: the app projects, as far as no Android SDK and no Xcode can check them");
+    let checks = crate::apps::android_checks(project)
+        .into_iter()
+        .chain(crate::apps::apple_checks(project))
+        .chain([crate::apps::ios_sources_parse(project)])
+        .chain(crate::apps::boundaries(project));
+    for (name, result) in checks {
+        match &result {
+            Ok(()) => println!("app check: {name}: ok"),
+            Err(e) => println!("app check: {name}: FAILED: {e}"),
+        }
+        summary.add("demo", Counts::of(result.is_ok()));
+    }
 }
 
 // --- all -------------------------------------------------------------------------------

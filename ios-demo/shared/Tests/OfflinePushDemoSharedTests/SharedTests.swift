@@ -78,3 +78,42 @@ final class PushHandlerTests: XCTestCase {
         XCTAssertEqual(handler.handle(.json(json: "not json")), .notOurs)
     }
 }
+
+final class BackendAndLogTests: XCTestCase {
+    func testNoServerIsTransientAndNeverShowsTheToken_K4() async {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        let backend = HttpPushBackend(
+            baseUrl: "http://127.0.0.1:1/",
+            device: DeviceInfo(id: "alice iphone", platform: .ios, locale: .en, ownVendor: .apns))
+        let token = OfflinePushToken(vendor: .apns, token: PushTokenSecret("8f3a2b1c4d5e6f70"), businessId: 9)
+        do {
+            try await backend.uploadToken(userId: "alice", token: token)
+            XCTFail("no server, no success")
+        } catch PushBackendError.Transient(let reason) {
+            XCTAssertTrue(reason.hasPrefix("POST /v1/users/alice/tokens"), reason)
+            XCTAssertFalse(reason.contains("8f3a2b1c4d5e6f70"), "never the token")
+        } catch {
+            XCTFail("\(error)")
+        }
+    }
+
+    func testReasonsAndVendorsAreSpelledAsTheRules() {
+        XCTAssertEqual(reasonName(.doNotDisturb), "do_not_disturb")
+        XCTAssertEqual(reasonName(.muted), "muted")
+        XCTAssertEqual(vendorName(.apnsVoip), "apns_voip")
+    }
+
+    func testTheQuietLogKeepsTheNewestLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quiet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = QuietLog(directory: dir)
+        XCTAssertTrue(log.recent().isEmpty)
+        for i in 0..<(2 * QuietLog.keep + 1) {
+            log.record(conversation: "group:g\(i)\tx\n", reason: .muted)
+        }
+        let recent = log.recent()
+        XCTAssertEqual(recent.count, QuietLog.keep)
+        XCTAssertEqual(recent.last?.conversation, "group:g\(2 * QuietLog.keep) x ")
+        XCTAssertEqual(recent.last?.reason, "muted")
+    }
+}

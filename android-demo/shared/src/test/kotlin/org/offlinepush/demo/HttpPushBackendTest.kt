@@ -92,3 +92,17 @@ class HttpPushBackendTest {
         assertEquals(DeliveredPush.Extras(mapOf("a" to "1")), pushes[0].second)
     }
 }
+
+class QuietLogTest {
+    @org.junit.jupiter.api.Test
+    fun keepsTheNewestLinesAndReadsThemBack() {
+        val dir = kotlin.io.path.createTempDirectory("quiet").toFile()
+        val log = QuietLog(dir)
+        kotlin.test.assertEquals(emptyList(), log.recent())
+        repeat(2 * QuietLog.KEEP + 1) { log.record("group:g$it\tx\n", org.offlinepush.SuppressReason.MUTED) }
+        val recent = log.recent()
+        kotlin.test.assertEquals(QuietLog.KEEP, recent.size)
+        kotlin.test.assertEquals(QuietLog.Entry("group:g${2 * QuietLog.KEEP} x ", org.offlinepush.SuppressReason.MUTED), recent.last())
+        dir.deleteRecursively()
+    }
+}
