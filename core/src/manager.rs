@@ -24,7 +24,14 @@ use std::sync::Arc;
 
 /// The offline-push state of this device and its signed-in user, and the rules
 /// that turn an incoming message into a notification. Safe to share between
-/// threads; every method returns quickly.
+/// threads.
+///
+/// Threads: every method but `platform`, `set_listener`, `set_backend`, `resume`,
+/// `set_sync_policy` and `sync_policy` reads or writes the store on disk and may
+/// wait for another process's write to it (the app and its push process or
+/// extension), up to the store's 5-second busy timeout (K10): call them off the
+/// main thread (Android: a coroutine on `Dispatchers.IO`; iOS: a `Task`, or the
+/// extension's `didReceive`). `sync` and `fetch_settings` also wait for the backend.
 #[derive(Debug, uniffi::Object)]
 pub struct OfflinePushManager {
     pub(crate) engine: Engine,

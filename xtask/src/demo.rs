@@ -386,6 +386,16 @@ impl Day {
         Ok(())
     }
 
+    /// What each phone still owes the backend (K6).
+    fn pending(&mut self) -> Result<()> {
+        let (a, i) = self.both("status", "status")?;
+        self.line(format!(
+            "        pending changes: Android {}, iOS {}",
+            a["pending"], i["pending"]
+        ));
+        Ok(())
+    }
+
     fn table(&mut self, title: &str, android: bool) {
         self.line("");
         self.line(title);
@@ -466,20 +476,12 @@ fn play(project: &Project, mut day: Day) -> Result<String> {
         .call("POST", "/v1/control/outage", json!({"down": true}))?;
     day.both("mute group g-ads", "mute group g-ads")?;
     day.sync_both("during the outage")?;
-    let (a, i) = day.both("status", "status")?;
-    day.line(format!(
-        "        pending changes: Android {}, iOS {}",
-        a["pending"], i["pending"]
-    ));
+    day.pending()?;
     day.line("12:45  the backend is back");
     day.backend
         .call("POST", "/v1/control/outage", json!({"down": false}))?;
     day.sync_both("after the outage")?;
-    let (a, i) = day.both("status", "status")?;
-    day.line(format!(
-        "        pending changes: Android {}, iOS {}",
-        a["pending"], i["pending"]
-    ));
+    day.pending()?;
 
     // 21:00 a do-not-disturb night, 22:00-07:00.
     day.line("21:00  both set do-not-disturb from 22:00 to 07:00 (D6)");
