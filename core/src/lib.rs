@@ -90,6 +90,16 @@ pub fn token_to_json(token: OfflinePushToken) -> String {
     plain_json(&token)
 }
 
+/// K4: a token from its JSON (see the UDL).
+pub fn token_from_json(json: &str) -> Result<OfflinePushToken, OfflinePushError> {
+    json::from_plain("not a token", json).map_err(|e| error::Error::from(e).into())
+}
+
+/// P3, P5: a vendor configuration from its JSON (see the UDL).
+pub fn vendor_config_from_json(json: &str) -> Result<VendorConfig, OfflinePushError> {
+    json::from_plain("not a vendor configuration", json).map_err(|e| error::Error::from(e).into())
+}
+
 /// P4: a delivered form written as JSON (see the UDL).
 pub fn delivered_push_from_json(json: &str) -> Result<DeliveredPush, OfflinePushError> {
     json::from_plain("not a delivered push", json).map_err(|e| error::Error::from(e).into())

@@ -82,3 +82,24 @@ fn p4_a_delivered_form_reads_from_its_json_and_nothing_else_does() {
         );
     }
 }
+
+#[test]
+fn k4_p3_a_token_and_a_vendor_config_read_from_json_and_an_unknown_key_is_refused() {
+    let token = OfflinePushToken {
+        vendor: PushVendor::Xiaomi,
+        token: "regid-of-xiaomi".into(),
+        business_id: 8,
+    };
+    assert_eq!(token_from_json(&token_to_json(token.clone())).unwrap(), token);
+    let error = token_from_json(r#"{"vendor": "xiaomi", "token": "regid-of-xiaomi", "business_id": -1}"#)
+        .unwrap_err();
+    assert!(!error.to_string().contains("regid-of-xiaomi"), "{error}");
+    let config =
+        vendor_config_from_json(r#"{"oppo_channel_id": "im", "fcm_delivery": "notification"}"#).unwrap();
+    assert_eq!(config.oppo_channel_id.as_deref(), Some("im"));
+    assert_eq!(config.fcm_delivery, Some(FcmDelivery::Notification));
+    assert!(matches!(
+        vendor_config_from_json(r#"{"oppo_channel": "im"}"#),
+        Err(OfflinePushError::InvalidArgument { .. })
+    ));
+}

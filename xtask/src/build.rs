@@ -39,34 +39,11 @@ pub fn build_rust(project: &Project) -> Result<()> {
 /// and copies them into `bindings/kotlin` and `bindings/swift`.
 pub fn generate(project: &Project) -> Result<()> {
     let out = project.build_dir().join("generated");
-    let bindgen = project
-        .path("target")
-        .join(project.profile.dir())
-        .join("uniffi-bindgen");
-    let lib = project
-        .path("target")
-        .join(project.profile.dir())
-        .join(crate::shared_library_name());
-    step(&format!(
-        "uniffi-bindgen: Kotlin and Swift sources from {}",
-        crate::shared_library_name()
-    ));
-    if out.exists() {
-        fs::remove_dir_all(&out)?;
-    }
-    run(Command::new(&bindgen)
-        .arg("generate")
-        .arg(&lib)
-        .args(["--language", "kotlin", "--language", "swift", "--config"])
-        .arg(project.path("uniffi.toml"))
-        .arg("--no-format")
-        .arg("--out-dir")
-        .arg(&out)
-        .stdout(std::process::Stdio::null()))?;
-    check_generated_names(&out)?;
-    if std::env::var_os("OFFLINE_PUSH_UNPATCHED").is_none() {
-        run(Command::new(&bindgen).arg("patch").arg(&out))?;
-    }
+    generate_into(
+        project,
+        &out,
+        std::env::var_os("OFFLINE_PUSH_UNPATCHED").is_none(),
+    )?;
     let copies = [
         (
             "org/offlinepush/offline_push.kt",
@@ -84,6 +61,40 @@ pub fn generate(project: &Project) -> Result<()> {
     for (from, to) in copies {
         fs::copy(out.join(from), project.path(to))
             .map_err(|e| fail!("cannot copy the generated {from} to {to}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The Kotlin and Swift sources UniFFI generates from the built library, into
+/// `out`; with `patch`, the checked patches applied.
+pub fn generate_into(project: &Project, out: &std::path::Path, patch: bool) -> Result<()> {
+    let bindgen = project
+        .path("target")
+        .join(project.profile.dir())
+        .join("uniffi-bindgen");
+    let lib = project
+        .path("target")
+        .join(project.profile.dir())
+        .join(crate::shared_library_name());
+    step(&format!(
+        "uniffi-bindgen: Kotlin and Swift sources from {}",
+        crate::shared_library_name()
+    ));
+    if out.exists() {
+        fs::remove_dir_all(out)?;
+    }
+    run(Command::new(&bindgen)
+        .arg("generate")
+        .arg(&lib)
+        .args(["--language", "kotlin", "--language", "swift", "--config"])
+        .arg(project.path("uniffi.toml"))
+        .arg("--no-format")
+        .arg("--out-dir")
+        .arg(out)
+        .stdout(std::process::Stdio::null()))?;
+    check_generated_names(out)?;
+    if patch {
+        run(Command::new(&bindgen).arg("patch").arg(out))?;
     }
     Ok(())
 }

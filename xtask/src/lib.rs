@@ -13,6 +13,7 @@ pub mod apple;
 pub mod apps;
 pub mod build;
 pub mod demo;
+pub mod differential;
 pub mod names;
 pub mod portable;
 pub mod process;

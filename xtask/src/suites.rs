@@ -15,6 +15,7 @@
 //! failure of its suite; a suite that ran nothing fails.
 
 use crate::build::cargo;
+use crate::differential;
 use crate::process::{open_log, run_logged, show_all, Logged};
 use crate::summary::{junit_xml, libtest, runner_line, xctest, Counts, Summary};
 use crate::toolchains::{self, Kotlin, Mode, Swift};
@@ -352,8 +353,10 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
                     .arg(extra);
                 cmd
             };
+            let trace = project.logs().join("kotlin-vectors.trace");
+            let _ = fs::remove_file(&trace);
             let vectors = run_logged(
-                &mut runner(&project.path("tests/vectors"), &path_arg(extra)),
+                runner(&project.path("tests/vectors"), &path_arg(extra)).env(differential::TRACE, &trace),
                 &log,
                 show_all,
             )?;
@@ -363,6 +366,10 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
             );
             let check = run_logged(&mut runner(&project.path("tests/selfcheck"), ""), &log, |_| true)?;
             summary.add("kotlin", selfcheck("kotlin-vectors", &check));
+            summary.add(
+                "kotlin",
+                kotlin_differential(project, &kotlin, &log, extra, &trace),
+            );
         }
         Err(e) => {
             eprintln!("dev: kotlin: {e}");
@@ -377,6 +384,35 @@ pub fn kotlin(project: &Project, summary: &mut Summary, extra: Option<&Path>, mo
     );
     summary.add("kotlin", Counts::of(built.is_ok()));
     Ok(())
+}
+
+/// The differential check in Kotlin: the vectors through the unpatched package.
+fn kotlin_differential(
+    project: &Project,
+    kotlin: &Kotlin,
+    log: &Log,
+    extra: Option<&Path>,
+    patched: &Path,
+) -> Counts {
+    let result = (|| -> Result<bool> {
+        let generated = differential::generate(project)?;
+        let classpath = differential::kotlin_classpath(project, kotlin, log, &generated)?;
+        let trace = project.logs().join("kotlin-vectors-unpatched.trace");
+        let _ = fs::remove_file(&trace);
+        let mut cmd = java(project);
+        cmd.arg("-cp")
+            .arg(join_classpath(&classpath))
+            .arg("org.offlinepush.vectors.VectorRunnerKt")
+            .arg(project.path("tests/vectors"))
+            .arg(path_arg(extra))
+            .env(differential::TRACE, &trace);
+        let logged = run_logged(&mut cmd, log, |_| false)?;
+        Ok(differential::verdict("kotlin", patched, &trace, &logged))
+    })();
+    result.map(Counts::of).unwrap_or_else(|e| {
+        println!("differential check: kotlin: FAILED: {e}");
+        Counts::ONE_FAILED
+    })
 }
 
 /// The package's JUnit 5 tests and those of the demo's neutral module
@@ -477,11 +513,14 @@ pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mod
     );
     let runner_dir = project.path("tests/swift");
     let vectors_dir = project.path("tests/vectors").to_string_lossy().into_owned();
-    let extra = path_arg(extra);
-    let mut run = swift.command(
+    let extra_arg = path_arg(extra);
+    let trace = project.logs().join("swift-vectors.trace");
+    let _ = fs::remove_file(&trace);
+    let mut run = swift.command_with_env(
         project,
         &runner_dir,
-        &["run", "--quiet", "swift-vectors", &vectors_dir, &extra],
+        &["run", "--quiet", "swift-vectors", &vectors_dir, &extra_arg],
+        &[(differential::TRACE, &trace)],
     );
     let vectors = run_logged(&mut run, &log, show_all)?;
     summary.add(
@@ -497,6 +536,29 @@ pub fn swift(project: &Project, summary: &mut Summary, extra: Option<&Path>, mod
     summary.add(
         "swift",
         selfcheck("swift-vectors", &run_logged(&mut check, &log, |_| true)?),
+    );
+    let differential = (|| -> Result<bool> {
+        let generated = differential::generate(project)?;
+        let runner = differential::swift_runner(project, &generated)?;
+        let unpatched = project.logs().join("swift-vectors-unpatched.trace");
+        let _ = fs::remove_file(&unpatched);
+        let logged = differential::swift_run(
+            project,
+            &swift,
+            &log,
+            &runner,
+            &vectors_dir,
+            &extra_arg,
+            &unpatched,
+        )?;
+        Ok(differential::verdict("swift", &trace, &unpatched, &logged))
+    })();
+    summary.add(
+        "swift",
+        differential.map(Counts::of).unwrap_or_else(|e| {
+            println!("differential check: swift: FAILED: {e}");
+            Counts::ONE_FAILED
+        }),
     );
     summary.add(
         "swift",

@@ -175,13 +175,25 @@ impl Swift {
     /// `swift ARGS...` in `dir`, linking the Rust library in `lib_dir`
     /// (`Package.swift` reads `OFFLINE_PUSH_LIB_DIR` and records it as an rpath).
     pub fn command(&self, project: &Project, dir: &Path, args: &[&str]) -> Command {
+        self.command_with_env(project, dir, args, &[])
+    }
+
+    /// `command`, with more environment variables for what `swift` runs.
+    pub fn command_with_env(
+        &self,
+        project: &Project,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &Path)],
+    ) -> Command {
         let lib_dir = project.lib_dir.to_string_lossy().into_owned();
         match self {
             Swift::Native => {
                 let mut cmd = Command::new("swift");
                 cmd.args(args)
                     .current_dir(dir)
-                    .env("OFFLINE_PUSH_LIB_DIR", &lib_dir);
+                    .env("OFFLINE_PUSH_LIB_DIR", &lib_dir)
+                    .envs(env.iter().map(|(k, v)| (*k, *v)));
                 cmd
             }
             Swift::LinuxRoot => {
@@ -191,6 +203,7 @@ impl Swift {
                 cmd.arg(project.path("scripts/toolchains.sh"))
                     .args(["swift-exec", "env"])
                     .arg(format!("OFFLINE_PUSH_LIB_DIR={lib_dir}"))
+                    .args(env.iter().map(|(k, v)| format!("{k}={}", v.display())))
                     .arg("swift")
                     .args(args)
                     .current_dir(dir)
