@@ -12,6 +12,7 @@ pub mod android;
 pub mod apple;
 pub mod apps;
 pub mod build;
+pub mod crossing;
 pub mod demo;
 pub mod differential;
 pub mod names;

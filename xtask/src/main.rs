@@ -28,6 +28,7 @@ usage: ./dev COMMAND (or cargo xtask COMMAND)
                        check the version, lay out the Swift package an app fetches,
                        publish the AAR when Gradle is here
   version              the one version of the crate and both packages
+  crossing-lines       the non-test lines of the crossing's machinery, file by file
 ";
 
 fn main() -> ExitCode {
@@ -60,6 +61,14 @@ fn dispatch(args: &[&str]) -> Result<bool> {
         ["release"] => release::release(&Project::here(Profile::Release), None).map(|_| true),
         ["release", "--xcframework-zip", zip] => {
             release::release(&Project::here(Profile::Release), Some(PathBuf::from(zip))).map(|_| true)
+        }
+        ["crossing-lines"] => {
+            let (rows, total) = xtask::crossing::count(&debug)?;
+            for (file, lines) in rows {
+                println!("{lines:>5}  {file}");
+            }
+            println!("{total:>5}  the crossing's non-test lines");
+            Ok(true)
         }
         ["version"] => {
             println!("{}", release::version(&debug)?);
