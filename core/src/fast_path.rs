@@ -1,6 +1,6 @@
 //! The Kotlin fast path: the hot calls of `OfflinePushManager` (`render`,
 //! `renderBatch`, `receive`, `preview`, `previewBatch`) as JNI entry points, for
-//! the JVM and Android, beside UniFFI's JNA path (BENCHMARKS.md, "The crossing").
+//! the JVM and Android, beside UniFFI's JNA path (docs/CROSSING.md; docs/BENCHMARKS-HISTORY.md, "The crossing").
 //!
 //! What crosses is UniFFI's own byte format (`wire.rs`): the Kotlin side
 //! writes the argument with the generated `FfiConverter`s into a byte array its

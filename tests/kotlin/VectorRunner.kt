@@ -120,12 +120,8 @@ private fun JsonElement?.unsigned(what: String): Long =
     this?.takeIf { it.isJsonPrimitive && it.asJsonPrimitive.isNumber && INTEGER.matches(it.asString) }?.asString?.toLongOrNull()
         ?: fail("$what must be a non-negative integer")
 
-/** Reads [json] through the core's hand-over; a refusal is a broken vector. */
-private fun <T> handOver(what: String, read: () -> T): T = try {
-    read()
-} catch (e: OfflinePushException) {
-    fail("$what: ${e.message}")
-}
+/** Reads through the core's hand-over; a refusal is a broken vector. */
+private fun <T> handOver(what: String, read: () -> T): T = try { read() } catch (e: OfflinePushException) { fail("$what: ${e.message}") }
 
 private fun message(value: JsonElement?): IncomingMessage {
     val m = (value as? JsonObject ?: fail("message must be an object")).deepCopy()
@@ -149,17 +145,11 @@ private fun conversation(value: JsonElement?, what: String, extra: String): Pair
     return (type ?: fail("unknown conversation type")) to c.get("conversation_id").text("conversation_id")
 }
 
-private fun platform(value: JsonElement?): Platform = when (value.text("platform")) {
-    "android" -> Platform.ANDROID
-    "ios" -> Platform.IOS
-    else -> fail("unknown platform $value")
-}
+private fun platform(value: JsonElement?): Platform =
+    mapOf("android" to Platform.ANDROID, "ios" to Platform.IOS)[value.text("platform")] ?: fail("unknown platform $value")
 
-private fun locale(value: JsonElement?): PushLocale = when (value.text("locale")) {
-    "zh-Hans" -> PushLocale.ZH_HANS
-    "en" -> PushLocale.EN
-    else -> fail("unknown locale $value")
-}
+private fun locale(value: JsonElement?): PushLocale =
+    mapOf("zh-Hans" to PushLocale.ZH_HANS, "en" to PushLocale.EN)[value.text("locale")] ?: fail("unknown locale $value")
 
 private fun runCase(value: JsonElement) {
     val case = value.objectOf("case", CASE_KEYS)
@@ -257,12 +247,8 @@ private fun checkPayload(case: JsonObject, message: IncomingMessage, outcome: Re
 private class Managers(val platform: Platform, val directory: Path) : AutoCloseable {
     private val open = mutableMapOf<String, OfflinePushManager>()
 
-    fun get(on: String): OfflinePushManager {
-        if (on != "first" && on != "second") fail("unknown manager \"$on\": \"on\" is \"second\"")
-        return open.getOrPut(on) {
-            handOver("opening a manager") { OfflinePushManager(OfflinePushConfig(platform = platform, storeDirectory = directory.toString())) }
-        }
-    }
+    fun get(on: String): OfflinePushManager = if (on != "first" && on != "second") fail("unknown manager \"$on\": \"on\" is \"second\"")
+    else open.getOrPut(on) { handOver("opening a manager") { OfflinePushManager(OfflinePushConfig(platform, directory.toString())) } }
 
     override fun close() {
         open.values.forEach { it.close() }

@@ -25,7 +25,8 @@ pub fn non_test_lines(text: &str) -> usize {
 pub fn count(project: &Project) -> Result<(Vec<(&'static str, usize)>, usize)> {
     let mut rows = Vec::new();
     for file in FILES {
-        let text = std::fs::read_to_string(project.path(file)).map_err(|e| fail!("cannot read {file}: {e}"))?;
+        let text =
+            std::fs::read_to_string(project.path(file)).map_err(|e| fail!("cannot read {file}: {e}"))?;
         rows.push((*file, non_test_lines(&text)));
     }
     let total = rows.iter().map(|(_, n)| n).sum();

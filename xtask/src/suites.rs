@@ -270,9 +270,15 @@ pub fn kotlin_compile(
     Ok(true)
 }
 
+/// `java` with the library of this build for both crossings: JNA's
+/// (`jna.library.path`) and the fast path's `System.loadLibrary`
+/// (`java.library.path`). Without the second, the JVM searches
+/// `LD_LIBRARY_PATH`, which `cargo xtask` sets to `target/debug` first: a
+/// release benchmark then ran its hot calls through the debug library.
 pub fn java(project: &Project) -> Command {
     let mut cmd = Command::new("java");
     cmd.arg(format!("-Djna.library.path={}", project.lib_dir.display()))
+        .arg(format!("-Djava.library.path={}", project.lib_dir.display()))
         .arg("-Dfile.encoding=UTF-8");
     cmd
 }
@@ -680,4 +686,19 @@ pub fn run(project: &Project, which: Which) -> Result<bool> {
         println!("{line}");
     }
     Ok(summary.all_good(order))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_loads_this_builds_library_for_jna_and_for_the_fast_path() {
+        let project = Project::here(crate::Profile::Release);
+        let cmd = java(&project);
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let dir = project.lib_dir.display().to_string();
+        assert!(args.contains(&format!("-Djna.library.path={dir}")), "{args:?}");
+        assert!(args.contains(&format!("-Djava.library.path={dir}")), "{args:?}");
+    }
 }

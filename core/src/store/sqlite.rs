@@ -505,7 +505,7 @@ fn has_moved(conn: &Connection) -> bool {
 
 /// Finds damaged pages when the store opens, instead of at some later call
 /// (`PRAGMA quick_check`: every page's structure, not the indexes' agreement
-/// with their tables; BENCHMARKS.md, "Opening the store", measures it).
+/// with their tables; docs/BENCHMARKS-HISTORY.md, "Opening the store", measures it).
 fn check_pages(conn: &Connection) -> Result<(), StoreError> {
     let failed = |source| StoreError::Sqlite {
         what: "checking the file",

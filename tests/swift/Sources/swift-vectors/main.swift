@@ -62,13 +62,11 @@ indirect enum JSON: Equatable, CustomStringConvertible {
     }
 
     func text(_ what: String) throws -> String {
-        guard case .string(let s) = self else { throw Failure("\(what) must be a string") }
-        return s
+        if case .string(let s) = self { return s } else { throw Failure("\(what) must be a string") }
     }
 
     func unsigned(_ what: String) throws -> UInt64 {
-        guard case .uint(let u) = self else { throw Failure("\(what) must be a non-negative integer") }
-        return u
+        if case .uint(let u) = self { return u } else { throw Failure("\(what) must be a non-negative integer") }
     }
 
     func object(_ what: String, _ allowed: [String]) throws -> [String: JSON] {
@@ -130,19 +128,13 @@ func account(_ key: String, _ value: JSON) throws -> AccountPushSettings {
 }
 
 func platform(_ value: JSON?) throws -> Platform {
-    switch try value?.text("platform") {
-    case "android": return .android
-    case "ios": return .ios
-    default: throw Failure("unknown platform \(value ?? .null)")
-    }
+    guard let p = ["android": Platform.android, "ios": .ios][try (value ?? .null).text("platform")] else { throw Failure("unknown platform \(value ?? .null)") }
+    return p
 }
 
 func locale(_ value: JSON?) throws -> PushLocale {
-    switch try value?.text("locale") {
-    case "zh-Hans": return .zhHans
-    case "en": return .en
-    default: throw Failure("unknown locale \(value ?? .null)")
-    }
+    guard let l = ["zh-Hans": PushLocale.zhHans, "en": .en][try (value ?? .null).text("locale")] else { throw Failure("unknown locale \(value ?? .null)") }
+    return l
 }
 
 func present(_ map: [String: JSON], _ key: String) -> JSON? { map[key] == .null ? nil : map[key] }

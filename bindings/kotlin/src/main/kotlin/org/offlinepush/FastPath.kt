@@ -121,20 +121,11 @@ object UniffiFastPath {
         }
     }
 
+    /** The thread's buffer: during a call, always the buffer of its innermost call. */
     private val buffers = ThreadLocal.withInitial { Buffer(INITIAL) }
-
-    /**
-     * The buffer a call used last, on any thread: a first guess before the
-     * thread-local lookup, for each string written and read. A guess only: it
-     * is taken when its `ByteBuffer` is the one being written or read, which
-     * only its own thread ever writes or reads (a race costs the lookup).
-     */
-    private var last: Buffer? = null
 
     /** The fast-path buffer whose bytes are [buf], if [buf] is one. */
     private fun bufferOf(buf: ByteBuffer): Buffer? {
-        val guess = last
-        if (guess != null && guess.bytes === buf) return guess
         val own = buffers.get()
         return if (own.bytes === buf) own else null
     }
@@ -174,7 +165,6 @@ object UniffiFastPath {
                 installed = next
             }
             buffer = next
-            last = next
         }
         fun writeInto(next: Buffer): Int {
             use(next)
