@@ -10,8 +10,8 @@
 //! retries at once), so the transcript is the same on every run; `./dev test`
 //! compares it with `tests/demo/day.txt`.
 
+use crate::jvm::{android_device, java};
 use crate::process::describe;
-use crate::suites::{android_device, java};
 use crate::toolchains::{self, Mode};
 use crate::{fail, step, Project, Result};
 use serde_json::{json, Value};

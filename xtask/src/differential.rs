@@ -85,7 +85,7 @@ pub fn kotlin_classpath(
         hand_written.join("OfflinePushErrorKind.kt"),
     ];
     let jar = root(project).join("kotlin/offline-push.jar");
-    if !crate::suites::kotlin_compile(project, kotlin, log, &jar, &kotlin.classpath(), &sources)? {
+    if !crate::jvm::kotlin_compile(project, kotlin, log, &jar, &kotlin.classpath(), &sources)? {
         return Err(fail!(
             "the unpatched Kotlin package does not compile (log: build/logs)"
         ));
@@ -94,7 +94,7 @@ pub fn kotlin_classpath(
     classpath.extend([jar, kotlin.gson.clone()]);
     let runner = root(project).join("kotlin/vectors.jar");
     let runner_sources = vec![project.path("tests/kotlin/VectorRunner.kt")];
-    if !crate::suites::kotlin_compile(project, kotlin, log, &runner, &classpath, &runner_sources)? {
+    if !crate::jvm::kotlin_compile(project, kotlin, log, &runner, &classpath, &runner_sources)? {
         return Err(fail!(
             "the vector runner does not compile over the unpatched package"
         ));

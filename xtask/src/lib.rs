@@ -15,6 +15,7 @@ pub mod build;
 pub mod crossing;
 pub mod demo;
 pub mod differential;
+pub mod jvm;
 pub mod names;
 pub mod portable;
 pub mod process;

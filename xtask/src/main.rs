@@ -115,8 +115,9 @@ fn bench(args: &[&str]) -> Result<()> {
         let kotlin = toolchains::kotlin(&project, Mode::Install)?;
         let log = open_log(&project.logs().join("bench-build.log"))?;
         let folder = "bindings/kotlin/src/bench/kotlin/org/offlinepush/bench";
-        let (_, classpath) = suites::kotlin_jar_over_package(&project, &kotlin, &log, "bench", folder, &[])?;
-        run(suites::java(&project)
+        let (_, classpath) =
+            xtask::jvm::kotlin_jar_over_package(&project, &kotlin, &log, "bench", folder, &[])?;
+        run(xtask::jvm::java(&project)
             .arg("-cp")
             .arg(std::env::join_paths(&classpath).map_err(|e| Error(e.to_string()))?)
             .arg("org.offlinepush.bench.RenderBenchKt")
