@@ -18,6 +18,7 @@ import org.offlinepush.ReceiveOption
 import org.offlinepush.SyncPolicy
 import org.offlinepush.VendorConfig
 import org.offlinepush.demo.ConversationLink
+import org.offlinepush.demo.conversationKey
 import org.offlinepush.demo.DeviceInfo
 import org.offlinepush.demo.HttpPushBackend
 import org.offlinepush.demo.PushHandler
@@ -122,7 +123,7 @@ private class Device(val store: File, backendUrl: String, deviceId: String) {
             "tap" -> {
                 val link = ConversationLink.parse(words[1]) ?: return ok.apply { addProperty("opened", false) }
                 manager.markRead(link.type, link.conversationId)
-                ok.addProperty("opened", "${link.type.name.lowercase()}:${link.conversationId}")
+                ok.addProperty("opened", conversationKey(link.type, link.conversationId))
                 ok.addProperty("badge", manager.badgeTotal().toInt())
             }
             "badge" -> ok.addProperty("badge", manager.badgeTotal().toInt())
@@ -157,15 +158,12 @@ private class Device(val store: File, backendUrl: String, deviceId: String) {
             is PushOutcome.Quiet -> {
                 row.addProperty("outcome", "quiet")
                 row.addProperty("reason", reasonName(outcome.reason))
-                readConversation(vendor, delivered)?.let { quiet.record(it, outcome.reason) }
+                quiet.record(outcome.conversation, outcome.reason)
             }
             PushOutcome.NotOurs -> row.addProperty("outcome", "not ours")
         }
         return row
     }
-
-    private fun readConversation(vendor: PushVendor, delivered: DeliveredPush): String? =
-        org.offlinepush.readVendorPush(vendor, delivered)?.let { "${it.conversationType.name.lowercase()}:${it.conversationId}" }
 
     private fun describe(row: JsonObject, outcome: String, plan: org.offlinepush.demo.NotificationPlan) {
         row.addProperty("outcome", outcome)

@@ -34,11 +34,8 @@ final class NotificationService: UNNotificationServiceExtension {
         switch outcome {
         case .post(let plan), .fallback(let plan, _):
             finish(Self.content(plan, from: request.content))
-        case .quiet(let reason):
-            if let push = readVendorPush(vendor: .apns, delivered: delivered) {
-                let kind = push.conversationType == .group ? "group" : "c2c"
-                QuietLog(directory: AppGroup.storeDirectory()).record(conversation: "\(kind):\(push.conversationId)", reason: reason)
-            }
+        case .quiet(let reason, let conversation):
+            QuietLog(directory: AppGroup.storeDirectory()).record(conversation: conversation, reason: reason)
             finish(UNNotificationContent())
         case .notOurs:
             finish(request.content)

@@ -360,15 +360,7 @@ fn aapt2_link(aapt2: &Path, framework: &Path, res: &Path, manifest: &str, work: 
         .arg(res)
         .arg("-o")
         .arg(&compiled);
-    let out = compile
-        .output()
-        .map_err(|e| fail!("cannot run `{}`: {e}", describe(&compile)))?;
-    if !out.status.success() {
-        return Err(fail!(
-            "aapt2 compile: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
+    checked(&mut compile).map_err(|e| fail!("aapt2 compile: {e}"))?;
     let manifest_file = work.join("AndroidManifest.xml");
     fs::write(&manifest_file, merged_manifest(manifest))?;
     let mut link = Command::new(aapt2);
@@ -386,16 +378,19 @@ fn aapt2_link(aapt2: &Path, framework: &Path, res: &Path, manifest: &str, work: 
         .arg("-o")
         .arg(work.join("resources.ap_"))
         .arg(&compiled);
-    let out = link
+    checked(&mut link).map_err(|e| fail!("aapt2 link: {e}"))
+}
+
+/// Runs a checking tool quietly: what it said on stderr when it refused.
+fn checked(cmd: &mut Command) -> std::result::Result<(), String> {
+    let out = cmd
         .output()
-        .map_err(|e| fail!("cannot run `{}`: {e}", describe(&link)))?;
-    if !out.status.success() {
-        return Err(fail!(
-            "aapt2 link: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        .map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
     }
-    Ok(())
 }
 
 /// The Android app's checks: aapt2 links the resources and manifest, and refuses
@@ -689,16 +684,12 @@ pub fn ios_sources_parse(project: &Project) -> Check {
         if sources.is_empty() {
             return Err("no Swift sources in ios-demo/App, Common, NotificationService".into());
         }
-        let mut cmd = swift.exec(project, &dir, Path::new("swiftc"));
-        cmd.arg("-parse").args(&sources);
-        let out = cmd
-            .output()
-            .map_err(|e| format!("cannot run `{}`: {e}", describe(&cmd)))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
-        }
+        checked(
+            swift
+                .exec(project, &dir, Path::new("swiftc"))
+                .arg("-parse")
+                .args(&sources),
+        )
     })();
     (name, result)
 }

@@ -415,8 +415,7 @@ impl Day {
 }
 
 /// Plays the day; the transcript.
-fn play(project: &Project, mut day: Day) -> Result<String> {
-    let _ = project;
+fn play(mut day: Day) -> Result<String> {
     day.line("offline-push demo: one day of Bob's Android phone (a Pixel: FCM data messages) and");
     day.line("Alice's iPhone (APNs, with the Notification Service Extension), through the demo backend.");
     day.line("");
@@ -650,7 +649,7 @@ pub fn play_day(project: &Project, echo: bool) -> Result<String> {
         android_links: Vec::new(),
         ios_links: Vec::new(),
     };
-    let transcript = play(project, day)?;
+    let transcript = play(day)?;
     fs::write(work.join("day.txt"), &transcript)?;
     Ok(transcript)
 }

@@ -59,14 +59,11 @@ case "extension":
         }
         if let badge = plan.badge { row["badge"] = Int(badge) }
         if let link = plan.tapLink { row["link"] = link }
-    case .quiet(let reason):
+    case .quiet(let reason, let conversation):
         // An empty content: with the filtering entitlement nothing is shown (W5).
         row["outcome"] = "quiet"
         row["reason"] = reasonName(reason)
-        if let push = readVendorPush(vendor: .apns, delivered: .json(json: userInfo)) {
-            let kind = push.conversationType == .group ? "group" : "c2c"
-            QuietLog(directory: store).record(conversation: "\(kind):\(push.conversationId)", reason: reason)
-        }
+        QuietLog(directory: store).record(conversation: conversation, reason: reason)
     case .notOurs:
         row["outcome"] = "not ours"
     }
@@ -127,7 +124,7 @@ case "app":
                 // UNUserNotificationCenterDelegate.didReceive: the notification's link.
                 if let link = ConversationLink.parse(words[1]) {
                     try manager.markRead(conversationType: link.type, conversationId: link.conversationId)
-                    reply["opened"] = "\(link.type == .group ? "group" : "c2c"):\(link.conversationId)"
+                    reply["opened"] = PushHandler.key(link.type, link.conversationId)
                     reply["badge"] = Int(try manager.badgeTotal())
                 } else {
                     reply["opened"] = false

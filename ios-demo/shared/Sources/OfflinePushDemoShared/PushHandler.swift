@@ -37,8 +37,9 @@ public enum PushOutcome: Equatable {
     /// Show this notification.
     case post(NotificationPlan)
     /// The receiver's rules say no notification, and why: with the filtering
-    /// entitlement the extension hides it (RULES W5).
-    case quiet(SuppressReason)
+    /// entitlement the extension hides it (RULES W5). `conversation` is the
+    /// conversation's key, as `threadIdentifier` names it (`c2c:<id>`, `group:<id>`).
+    case quiet(SuppressReason, conversation: String)
     /// The store could not be used (before the first unlock after a reboot, a full
     /// disk): what the payload itself says is shown rather than nothing.
     case fallback(NotificationPlan, errorKind: String)
@@ -75,7 +76,7 @@ public struct PushHandler {
         }
         switch outcome {
         case .show(let notification): return .post(Self.plan(notification))
-        case .suppress(let reason): return .quiet(reason)
+        case .suppress(let reason): return .quiet(reason, conversation: Self.key(push.conversationType, push.conversationId))
         }
     }
 
@@ -87,14 +88,18 @@ public struct PushHandler {
         case .silent: sound = PlanSound.none
         case .custom(let path): sound = .named(path)
         }
-        let kind = n.conversationType == .group ? "group" : (n.conversationType == .c2c ? "c2c" : "system")
         return NotificationPlan(
             title: n.title,
             body: n.content,
             sound: sound,
             badge: n.badgeCount,
-            threadIdentifier: "\(kind):\(n.conversationId)",
+            threadIdentifier: key(n.conversationType, n.conversationId),
             tapLink: ConversationLink(type: n.conversationType, conversationId: n.conversationId)?.uri
         )
+    }
+
+    /// A conversation as the demo names it: `c2c:<id>`, `group:<id>` (a thread, a log line).
+    public static func key(_ type: ConversationType, _ id: String) -> String {
+        "\(type == .group ? "group" : (type == .c2c ? "c2c" : "system")):\(id)"
     }
 }

@@ -52,13 +52,13 @@ final class PushHandlerTests: XCTestCase {
         guard case .post(let plan) = handler.handle(try delivered("m1")) else { return XCTFail("not posted") }
         XCTAssertEqual(plan, NotificationPlan(title: "alice", body: "lunch?", sound: .systemDefault, badge: 1,
                                               threadIdentifier: "c2c:alice", tapLink: "offlinepush-demo://chat/c2c/alice"))
-        XCTAssertEqual(handler.handle(try delivered("m1")), .quiet(.duplicate))
+        XCTAssertEqual(handler.handle(try delivered("m1")), .quiet(.duplicate, conversation: "c2c:alice"))
     }
 
     func testTheDeviceDecidesWithItsOwnSettings_D5() throws {
         let bob = try manager()
         try bob.setReceiveOption(conversationType: .c2c, conversationId: "alice", option: .notReceive)
-        XCTAssertEqual(PushHandler(vendor: .apns) { bob }.handle(try delivered("m1")), .quiet(.muted))
+        XCTAssertEqual(PushHandler(vendor: .apns) { bob }.handle(try delivered("m1")), .quiet(.muted, conversation: "c2c:alice"))
     }
 
     func testWhenTheStoreCannotOpenThePayloadsOwnNotificationIsShown() throws {

@@ -1,5 +1,6 @@
 package org.offlinepush.demo
 
+import org.offlinepush.ConversationType
 import org.offlinepush.DeliveredPush
 import org.offlinepush.IncomingPush
 import org.offlinepush.OfflinePushException
@@ -39,8 +40,11 @@ sealed interface PushOutcome {
     /** Post this notification. */
     data class Post(val plan: NotificationPlan) : PushOutcome
 
-    /** The receiver's rules say no notification, and why ("why no notification"). */
-    data class Quiet(val reason: SuppressReason) : PushOutcome
+    /**
+     * The receiver's rules say no notification, and why ("why no notification"), for
+     * [conversation] (`c2c:<id>`, `group:<id>`, the notification's group key).
+     */
+    data class Quiet(val reason: SuppressReason, val conversation: String) : PushOutcome
 
     /**
      * The store could not be used (before the first unlock after a reboot, a full
@@ -76,7 +80,7 @@ class PushHandler(
         }
         return when (outcome) {
             is RenderOutcome.Show -> PushOutcome.Post(plan(outcome.notification))
-            is RenderOutcome.Suppress -> PushOutcome.Quiet(outcome.reason)
+            is RenderOutcome.Suppress -> PushOutcome.Quiet(outcome.reason, conversationKey(push.conversationType, push.conversationId))
         }
     }
 
@@ -91,7 +95,7 @@ class PushHandler(
         val sound = (n.sound as? PushSound.Custom)?.path
         val channels = notificationChannels(config, vendor, listOfNotNull(sound))
         val channel = channels.firstOrNull { sound != null && it.sound == sound } ?: channels.first()
-        val key = "${n.conversationType.name.lowercase()}:${n.conversationId}"
+        val key = conversationKey(n.conversationType, n.conversationId)
         return NotificationPlan(
             notificationId = key.hashCode(),
             channelId = channel.channelId,
@@ -104,3 +108,6 @@ class PushHandler(
         )
     }
 }
+
+/** A conversation as the demo names it: `c2c:<id>`, `group:<id>` (a group key, a log line). */
+fun conversationKey(type: ConversationType, id: String): String = "${type.name.lowercase()}:$id"

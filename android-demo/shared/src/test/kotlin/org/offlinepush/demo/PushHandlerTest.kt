@@ -57,7 +57,7 @@ class PushHandlerTest {
         assertEquals("group:team", plan.groupKey)
         assertEquals(1u, plan.badgeCount)
         assertEquals("offlinepush-demo://chat/group/team", plan.tapLink)
-        assertEquals(PushOutcome.Quiet(SuppressReason.DUPLICATE), handler.handle(delivered("m1")))
+        assertEquals(PushOutcome.Quiet(SuppressReason.DUPLICATE, "group:team"), handler.handle(delivered("m1")))
     }
 
     @Test
@@ -65,7 +65,7 @@ class PushHandlerTest {
         val bob = manager()
         val handler = PushHandler(PushVendor.FCM, config) { bob }
         bob.setReceiveOption(ConversationType.GROUP, "team", ReceiveOption.RECEIVE_NOT_NOTIFY)
-        assertEquals(PushOutcome.Quiet(SuppressReason.MUTED), handler.handle(delivered("m1")))
+        assertEquals(PushOutcome.Quiet(SuppressReason.MUTED, "group:team"), handler.handle(delivered("m1")))
         bob.setReceiveOption(ConversationType.GROUP, "team", ReceiveOption.RECEIVE)
         bob.setGlobalSettings(OfflinePushSettings(enabled = true, c2cSound = null, groupSound = ding))
         // The sender's side knows nothing of bob's sound; his device plays it on its own channel.

@@ -43,7 +43,7 @@ object PushEntry {
                 Log.w(TAG, "the store could not be used (${outcome.error.javaClass.simpleName}); posting the payload's own notification")
                 post(context, outcome.plan)
             }
-            is PushOutcome.Quiet -> conversation(vendor, delivered)?.let { app.quietLog.record(it, outcome.reason) }
+            is PushOutcome.Quiet -> app.quietLog.record(outcome.conversation, outcome.reason)
             PushOutcome.NotOurs -> Log.i(TAG, "a $vendor push of another library")
         }
     }
@@ -71,9 +71,6 @@ object PushEntry {
             is TokenResult.Refused -> Log.w(TAG, "$vendor token refused: ${result.kind}: ${result.message}")
         }
     }
-
-    private fun conversation(vendor: PushVendor, delivered: DeliveredPush): String? =
-        readVendorPush(vendor, delivered)?.let { "${it.conversationType.name.lowercase()}:${it.conversationId}" }
 
     /** The plan as a notification: its channel, group per conversation, badge and tap. */
     private fun post(context: Context, plan: NotificationPlan) {
