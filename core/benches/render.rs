@@ -125,24 +125,19 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("the fast path: read the message where it is (wire)", |b| {
         b.iter(|| {
-            offline_push::wire::Reader::new(black_box(&bytes))
-                .message()
+            offline_push::ffi::wire::Reader::with_message(black_box(&bytes), |message| message.timestamp)
                 .unwrap()
-                .timestamp
         })
     });
-    group.bench_function(
-        "the fast path: read, render, write naming the message's strings (calls::ops)",
-        |b| {
-            b.iter(|| {
-                out.clear();
-                offline_push::calls::ops::render(&manager, black_box(&bytes), &mut out)
-                    .unwrap()
-                    .unwrap();
-                out.len()
-            })
-        },
-    );
+    group.bench_function("the fast path: read, render, write (ffi::fast::ops)", |b| {
+        b.iter(|| {
+            out.clear();
+            offline_push::ffi::fast::ops::render(&manager, black_box(&bytes), &mut out)
+                .unwrap()
+                .unwrap();
+            out.len()
+        })
+    });
     let tiny = IncomingMessage {
         message_id: None,
         conversation_type: ConversationType::C2c,
@@ -159,11 +154,11 @@ fn bench(c: &mut Criterion) {
     let mut tiny_bytes = Vec::new();
     <IncomingMessage as uniffi::Lower<UniFfiTag>>::write(tiny, &mut tiny_bytes);
     group.bench_function(
-        "the fast path's floor: calls::ops::preview of a tiny message",
+        "the fast path's floor: fast::ops::preview of a tiny message",
         |b| {
             b.iter(|| {
                 out.clear();
-                offline_push::calls::ops::preview(&manager, black_box(&tiny_bytes), &mut out)
+                offline_push::ffi::fast::ops::preview(&manager, black_box(&tiny_bytes), &mut out)
                     .unwrap()
                     .unwrap();
                 out.len()
@@ -183,13 +178,13 @@ fn bench(c: &mut Criterion) {
     let mut batch_bytes = Vec::new();
     <Vec<IncomingMessage> as uniffi::Lower<UniFfiTag>>::write(batch, &mut batch_bytes);
     group.bench_function(
-        "the fast path: calls::ops::render_batch of 100, per message",
+        "the fast path: fast::ops::render_batch of 100, per message",
         |b| {
             b.iter_custom(|iterations| {
                 let start = std::time::Instant::now();
                 for _ in 0..iterations {
                     out.clear();
-                    offline_push::calls::ops::render_batch(&manager, black_box(&batch_bytes), &mut out)
+                    offline_push::ffi::fast::ops::render_batch(&manager, black_box(&batch_bytes), &mut out)
                         .unwrap()
                         .unwrap();
                 }

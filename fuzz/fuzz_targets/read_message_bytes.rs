@@ -1,7 +1,7 @@
 //! The fast paths' reader (`wire.rs`) on hostile bytes: whatever bytes reach it,
 //! it refuses them or reads a message, and never panics; a message it reads is
 //! the one UniFFI's own `Lift` reads from the same bytes, to the last byte; and
-//! the whole call (`calls::ops::render`) answers when the reader reads and
+//! the whole call (`ffi::fast::ops::render`) answers when the reader reads and
 //! refuses when it refuses.
 #![no_main]
 
@@ -24,7 +24,7 @@ fn manager() -> &'static Arc<OfflinePushManager> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let ours = wire::Reader::with_message(data, |message| message.to_owned());
+    let ours = ffi::wire::Reader::with_message(data, |message| message.to_owned());
     if let Ok(message) = &ours {
         let mut rest = data;
         let theirs = <IncomingMessage as Lift<UniFfiTag>>::try_read(&mut rest)
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(rest.is_empty(), "both read every byte");
     }
     let mut out = Vec::new();
-    let answered = calls::ops::render(manager(), data, &mut out);
+    let answered = ffi::fast::ops::render(manager(), data, &mut out);
     assert_eq!(answered.is_ok(), ours.is_ok());
     if let Ok(rendered) = answered {
         assert!(rendered.is_ok(), "an in-memory store does not fail: {rendered:?}");

@@ -7,13 +7,13 @@ use crate::{fail, Project, Result};
 
 /// The files of the crossing, as the project has them now.
 pub const FILES: &[&str] = &[
-    "core/src/wire.rs",
-    "core/src/calls.rs",
-    "core/src/fast_path.rs",
-    "core/src/swift_path.rs",
+    "core/src/ffi/hot_calls.rs",
+    "core/src/ffi/fast.rs",
+    "core/src/ffi/wire.rs",
     "bindings/kotlin/src/main/kotlin/org/offlinepush/FastPath.kt",
     "bindings/swift/Sources/OfflinePushFFI/OfflinePushFast.h",
     "bindings/uniffi-bindgen/src/main.rs",
+    "bindings/uniffi-bindgen/patches/bytes.swift",
 ];
 
 /// A file's lines before its test module.

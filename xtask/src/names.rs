@@ -88,7 +88,7 @@ mod tests {
         let mut names =
             udl_type_names(&std::fs::read_to_string(project.path("core/src/offline_push.udl")).unwrap());
         for file in [
-            "core/src/manager.rs",
+            "core/src/ffi/manager.rs",
             "core/src/backend.rs",
             "core/src/listener.rs",
         ] {

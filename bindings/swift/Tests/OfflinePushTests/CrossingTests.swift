@@ -76,7 +76,7 @@ final class CrossingTests: XCTestCase {
     }
 
     func testWhatTheAnswerRepeatsOfTheMessageComesBackWhole_T2_T3_C2_C5_F1_F2_F3_F4_S2() throws {
-        // The fast path sends these as references to the argument (core/src/wire.rs).
+        // Strings the answer repeats of the argument, long and not ASCII, cross back whole.
         let manager = try OfflinePushManager(config: OfflinePushConfig(platform: .android, storeDirectory: directory))
         try manager.login(userId: "bob")
         let long = String(repeating: "名", count: 1_300) // 3,900 bytes: within L4

@@ -193,7 +193,6 @@ fun main(args: Array<String>) {
     val native = Figure("native Kotlin, whole outcome (baseline)")
     val write = Figure("of which: write the message (generated converter)")
     val read = Figure("of which: read the outcome (generated converter)")
-    val jni = Figure("JNI floor: a call that does nothing")
     val bare = Figure("bare call isLoggedIn()")
     val floor = Figure("fast-path floor: preview(tiny message)")
     val render = Figure("render(message)")
@@ -211,7 +210,6 @@ fun main(args: Array<String>) {
             outcomeBytes.position(0)
             outcomeSize(FfiConverterTypeRenderOutcome.read(outcomeBytes))
         })
-        keep(jni, timeRound(calls * 10) { i -> UniffiFastPath.nothing(i.toLong()).toInt() })
         keep(bare, timeRound(calls) { if (manager.isLoggedIn()) 1 else 0 })
         keep(floor, timeRound(calls) { manager.preview(tiny).length })
         keep(render, timeRound(calls) { i -> outcomeSize(manager.render(messages[i % BATCH])) })
@@ -220,7 +218,7 @@ fun main(args: Array<String>) {
     if (sink == 42L) println()
 
     println("kotlin-bench: calls per round: $calls, rounds: $ROUNDS interleaved; median ns per call, median of the rounds' ratios, (fastest and slowest round)")
-    for (figure in listOf(native, write, read, jni, bare, floor, render, batch)) {
+    for (figure in listOf(native, write, read, bare, floor, render, batch)) {
         println(
             "kotlin-bench: %-52s %10.1f ns  %5.1fx  (%.0f–%.0f ns)".format(
                 figure.label, figure.median(), figure.ratioTo(native), figure.perRound.minOrNull(), figure.perRound.maxOrNull(),
