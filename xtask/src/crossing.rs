@@ -14,6 +14,8 @@ pub const FILES: &[&str] = &[
     "bindings/swift/Sources/OfflinePushFFI/OfflinePushFast.h",
     "bindings/uniffi-bindgen/src/main.rs",
     "bindings/uniffi-bindgen/patches/bytes.swift",
+    "bindings/uniffi-bindgen/patches/kotlin.edits",
+    "bindings/uniffi-bindgen/patches/swift.edits",
 ];
 
 /// A file's lines before its test module.

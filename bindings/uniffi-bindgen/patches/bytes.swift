@@ -1,26 +1,12 @@
-// Patched (bindings/uniffi-bindgen/patches/bytes.swift): the generated reader
-// and writer, replaced. The reader was a `Data` and an offset (a class-backed
-// value, retained, released and switched on at every integer, read through the
-// generic `Data.copyBytes` the optimiser leaves unspecialised); the writer a
-// `[UInt8]` grown from empty, with copy-on-write checks at every byte. Both are
-// now raw bytes and an offset, with the same checks and errors (this API has no
-// floats to read or write). Then the fast call of the hot calls
-// (core/src/ffi/fast.rs). docs/CROSSING.md measures them.
+// Patched (bindings/uniffi-bindgen/patches/bytes.swift): the reader was a `Data`
+// (retained, released and switched on at every integer, read through the generic
+// `Data.copyBytes`), the writer a `[UInt8]` (copy-on-write checks at every byte).
+// Both are now raw bytes and an offset, with the same checks and errors (no
+// floats in this API). Then the fast call of the hot calls (core/src/ffi/fast.rs).
 
 fileprivate struct UniffiReader {
     let bytes: UnsafeRawBufferPointer
     var offset: Int
-}
-
-@inline(__always)
-fileprivate func readInt<T: FixedWidthInteger>(_ reader: inout UniffiReader) throws -> T {
-    let size = MemoryLayout<T>.size
-    guard reader.bytes.count - reader.offset >= size else {
-        throw UniffiInternalError.bufferOverflow
-    }
-    let value = reader.bytes.loadUnaligned(fromByteOffset: reader.offset, as: T.self)
-    reader.offset += size
-    return T(bigEndian: value)
 }
 
 /// `count` bytes in place, or the overflow error.
@@ -33,6 +19,11 @@ fileprivate func readRaw(_ reader: inout UniffiReader, count: Int) throws -> Uns
     return UnsafeRawBufferPointer(rebasing: reader.bytes[reader.offset - count..<reader.offset])
 }
 
+@inline(__always)
+fileprivate func readInt<T: FixedWidthInteger>(_ reader: inout UniffiReader) throws -> T {
+    return T(bigEndian: try readRaw(&reader, count: MemoryLayout<T>.size).loadUnaligned(as: T.self))
+}
+
 fileprivate func readBytes(_ reader: inout UniffiReader, count: Int) throws -> Array<UInt8> {
     return Array(try readRaw(&reader, count: count))
 }
@@ -41,16 +32,12 @@ fileprivate func hasRemaining(_ reader: UniffiReader) -> Bool {
     return reader.offset < reader.bytes.count
 }
 
-/// A buffer of its own, grown by doubling; whoever creates one frees it.
+/// A buffer of its own, with room for a typical record at first, grown by
+/// doubling; whoever creates one frees it.
 fileprivate struct UniffiWriter {
-    var start: UnsafeMutableRawPointer
+    var capacity = 256
+    var start = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 1)
     var count = 0
-    var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        start = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
-    }
 
     @inline(__always)
     mutating func reserve(_ more: Int) {
@@ -75,21 +62,13 @@ fileprivate struct UniffiWriter {
         count += bytes.count
     }
 
-    /// A string as UniFFI writes one: its length, then its bytes.
-    @inline(__always)
-    mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
-        writeInt(&self, Int32(bytes.count))
-        append(bytes)
-    }
-
     var written: UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
     }
 }
 
 fileprivate func createWriter() -> UniffiWriter {
-    // Room for a typical record at once.
-    return UniffiWriter(capacity: 256)
+    return UniffiWriter()
 }
 
 fileprivate func writeBytes<S>(_ writer: inout UniffiWriter, _ byteArr: S) where S: Sequence, S.Element == UInt8 {
@@ -106,12 +85,10 @@ fileprivate func writeInt<T: FixedWidthInteger>(_ writer: inout UniffiWriter, _ 
     writer.count += size
 }
 
-// The fast call of the hot calls of `OfflinePushManager`: one C call with the
-// object's handle (borrowed: the object is kept alive across the call) and the
-// argument's bytes where the writer has them; the answer is read where the core
-// left it. Inlined into each method, the answer read outside any closure (a
-// record returned through a closure and a generic function is copied, and its
-// strings retained, at each step).
+// The fast call: the object's handle borrowed (the object kept alive across the
+// call), the argument's bytes where the writer has them, the answer read where the
+// core left it. Inlined, the answer read outside any closure (through a closure, a
+// record was copied and its strings retained at each step).
 @inline(__always)
 fileprivate func uniffiFastCall<A: FfiConverter, R: FfiConverter>(
     _ op: Int32, _ owner: AnyObject, _ handle: UInt64, _ argument: A.SwiftType, _ input: A.Type, _ output: R.Type

@@ -46,15 +46,6 @@ struct Patch {
     replacement: String,
 }
 
-fn once(file: &'static str, name: String, original: String, replacement: String) -> Patch {
-    Patch {
-        file,
-        name,
-        original: Original::Once(original),
-        replacement,
-    }
-}
-
 fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
@@ -63,119 +54,74 @@ fn fnv1a(text: &str) -> u64 {
 
 /// The UniFFI converter of a type of `hot_calls.rs` (`[T]`: a sequence of T).
 fn converter(ty: &str) -> String {
-    let inner = ty.trim_start_matches('[').trim_end_matches(']');
-    let named = if inner == "String" {
-        "String".to_string()
-    } else {
-        format!("Type{inner}")
+    match ty.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')) {
+        Some(inner) => converter(inner).replacen("FfiConverter", "FfiConverterSequence", 1),
+        None if ty == "String" => "FfiConverterString".into(),
+        None => format!("FfiConverterType{ty}"),
+    }
+}
+
+/// `text` with the placeholders of hot call `op` filled in: the method's name in
+/// Rust and in Kotlin and Swift, its argument, the types as UniFFI names them,
+/// and how the generated Swift lifts and lowers them (a record by a function).
+fn fill(text: &str, op: usize, (method, argument, input, output): (&str, &str, &str, &str)) -> String {
+    let mut words = method.split('_');
+    let first = words.next().unwrap_or_default().to_string();
+    let camel = words.fold(first, |name, word| name + &word[..1].to_uppercase() + &word[1..]);
+    let swift = |ty: &str, how| match ty.starts_with('[') || ty == "String" {
+        true => format!("{}.{how}", converter(ty)),
+        false => format!("{}_{how}", converter(ty)),
     };
-    format!("FfiConverter{}{named}", if inner == ty { "" } else { "Sequence" })
+    text.replace("{{Method}}", &camel)
+        .replace("{{method}}", method)
+        .replace("{{argument}}", argument)
+        .replace("{{Input}}", input)
+        .replace("{{Output}}", output)
+        .replace("{{lift}}", &swift(output, "lift"))
+        .replace("{{lower}}", &swift(input, "lower"))
+        .replace("{{read}}", &converter(input))
+        .replace("{{write}}", &converter(output))
+        .replace("{{op}}", &op.to_string())
 }
 
-/// How the generated Swift lifts or lowers `ty`: a record through its free function.
-fn swift_converting(ty: &str, how: &str) -> String {
-    let separator = if ty.starts_with('[') || ty == "String" {
-        '.'
-    } else {
-        '_'
-    };
-    format!("{}{separator}{how}", converter(ty))
-}
-
-/// A hot call's generated method, routed through the fast path, in Kotlin and in Swift.
-fn fast_methods(op: usize, (name, argument, input, output): (&str, &str, &str, &str)) -> [Patch; 2] {
-    let kotlin_name: String = name
-        .split('_')
-        .enumerate()
-        .map(|(i, word)| {
-            if i == 0 {
-                word.to_string()
-            } else {
-                word[..1].to_uppercase() + &word[1..]
-            }
-        })
-        .collect();
-    let (read, write) = (converter(input), converter(output));
-    let kotlin = once(
-        KOTLIN,
-        format!("Kotlin {kotlin_name}: the fast path"),
-        format!(
-            "{{
-            return {write}.lift(
-    callWithHandle {{
-    uniffiRustCallWithError(OfflinePushException) {{ _status ->
-    UniffiLib.uniffi_offline_push_fn_method_offlinepushmanager_{name}(
-        it,
-        
-        {read}.lower(`{argument}`),_status)
-}}
-    }}
-    )
-    }}"
-        ),
-        format!(
-            "{{
-            return uniffiCallWithBorrowedHandle {{ UniffiFastPath.call({op}, it, `{argument}`, {read}, {write}) }}
-    }}"
-        ),
-    );
-    let signature = format!("open func {kotlin_name}({argument}: {input})throws  -> {output}  {{");
-    let swift = once(
-        SWIFT,
-        format!("Swift {kotlin_name}: the fast path"),
-        format!(
-            "{signature}
-    return try  {}(try rustCallWithError(FfiConverterTypeOfflinePushError_lift) {{
-        uniffiCallStatus in
-    uniffi_offline_push_fn_method_offlinepushmanager_{name}(
-            self.uniffiCloneHandle(),
-        {}({argument}),uniffiCallStatus
-    )
-}})
-}}",
-            swift_converting(output, "lift"),
-            swift_converting(input, "lower"),
-        ),
-        format!(
-            "{signature}
-    return try uniffiFastCall({op}, self, self.handle, {argument}, {read}.self, {write}.self)
-}}"
-        ),
-    );
-    [kotlin, swift]
-}
-
-/// The patches of a `.edits` file: each is a line `=== once|every <name, and
-/// what it buys>`, the original text, a line `---`, and the replacement.
+/// The patches of a `.edits` file. Each is a line `=== once|every|each <name, and
+/// what it buys>`, the original text, a line `---`, and the replacement; an
+/// `each` patch is made for every hot call, its placeholders filled in.
 fn edits(file: &'static str, text: &str) -> Result<Vec<Patch>, String> {
     let edit = |section: &str| {
         let (head, body) = section.split_once('\n')?;
         let (original, replacement) = body.split_once("\n---\n")?;
         let (kind, name) = head.split_once(' ')?;
-        let original = original.to_string();
-        let original = match kind {
-            "once" => Original::Once(original),
-            "every" => Original::Every(original),
-            _ => return None,
-        };
-        let replacement = replacement.trim_end_matches('\n').to_string();
-        Some(Patch {
+        let patch = |original, name: String, replacement: &str| Patch {
             file,
-            name: name.to_string(),
+            name,
             original,
-            replacement,
+            replacement: replacement.trim_end_matches('\n').to_string(),
+        };
+        Some(match kind {
+            "once" => vec![patch(Original::Once(original.into()), name.into(), replacement)],
+            "every" => vec![patch(Original::Every(original.into()), name.into(), replacement)],
+            "each" => (HOT_CALLS.iter().enumerate())
+                .map(|(op, &call)| {
+                    let original = Original::Once(fill(original, op, call));
+                    patch(original, fill(name, op, call), &fill(replacement, op, call))
+                })
+                .collect(),
+            _ => return None,
         })
     };
     let sections = format!("\n{text}");
     let sections = sections.split("\n=== ").skip(1);
-    sections
-        .map(|section| edit(section).ok_or_else(|| format!("{file}: not an edit: {section}")))
-        .collect()
+    let each = sections.map(|section| edit(section).ok_or_else(|| format!("{file}: not an edit: {section}")));
+    Ok(each
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 fn patches() -> Result<Vec<Patch>, String> {
-    // Swift: the reader, the writer and the fast call (patches/bytes.swift):
-    // with the fast methods, `render` 32.8x → 3.0x.
+    // Swift: the reader, the writer and the fast call (patches/bytes.swift).
     let mut all = vec![Patch {
         file: SWIFT,
         name: "Swift: the reader and the writer".into(),
@@ -188,13 +134,6 @@ fn patches() -> Result<Vec<Patch>, String> {
     }];
     all.extend(edits(SWIFT, include_str!("../patches/swift.edits"))?);
     all.extend(edits(KOTLIN, include_str!("../patches/kotlin.edits"))?);
-    // The hot calls: Kotlin `render` 491x → 5.9x, Swift (with the above) 32.8x → 3.0x.
-    all.extend(
-        HOT_CALLS
-            .iter()
-            .enumerate()
-            .flat_map(|(op, &call)| fast_methods(op, call)),
-    );
     Ok(all)
 }
 
@@ -291,22 +230,28 @@ mod tests {
         );
         assert_eq!(converter("[String]"), "FfiConverterSequenceString");
         assert_eq!(
-            swift_converting("RenderOutcome", "lift"),
-            "FfiConverterTypeRenderOutcome_lift"
+            fill("{{lift}} {{lower}}", 0, HOT_CALLS[3]),
+            "FfiConverterString.lift FfiConverterTypeIncomingMessage_lower"
         );
-        assert_eq!(swift_converting("String", "lift"), "FfiConverterString.lift");
-        let [kotlin, swift] = fast_methods(1, HOT_CALLS[1]);
-        assert!(kotlin
-            .replacement
-            .contains("UniffiFastPath.call(1, it, `messages`"));
-        assert!(swift
-            .replacement
-            .starts_with("open func renderBatch(messages: [IncomingMessage])throws"));
+        let filled = fill(
+            "{{op}} {{Method}}({{argument}}: {{Input}}) {{read}} {{lower}} {{method}}",
+            1,
+            HOT_CALLS[1],
+        );
+        assert_eq!(
+            filled,
+            "1 renderBatch(messages: [IncomingMessage]) FfiConverterSequenceTypeIncomingMessage \
+             FfiConverterSequenceTypeIncomingMessage.lower render_batch"
+        );
     }
 
     #[test]
     fn every_edit_reads_and_a_patch_whose_original_is_missing_repeated_or_changed_fails_loudly() {
-        assert_eq!(patches().unwrap().len(), 1 + 8 + 8 + 2 * HOT_CALLS.len());
+        let all = patches().unwrap();
+        assert_eq!(all.len(), 1 + (7 + HOT_CALLS.len()) + (7 + HOT_CALLS.len()));
+        assert!(all
+            .iter()
+            .any(|p| p.name.starts_with("Kotlin previewBatch, the fast path")));
         assert!(edits(SWIFT, "=== twice a\nold\n+++\nnew").is_err());
         let [replace, all] = edits(SWIFT, "=== once a\nold\n---\nnew\n\n=== every b\nold\n---\nnew\n")
             .unwrap()
@@ -325,7 +270,9 @@ mod tests {
                 until: "end",
                 hash,
             },
-            ..once(SWIFT, "c".into(), String::new(), "X\n".into())
+            file: SWIFT,
+            name: "c".into(),
+            replacement: "X\n".into(),
         };
         let hash = fnv1a("start here\nbody\n");
         assert_eq!(apply(text, &region(hash)).unwrap(), "a\nX\nend\nz");

@@ -1,20 +1,12 @@
-//! The fast paths of the hot calls (`hot_calls.rs`): one JNI entry point for
-//! Kotlin and one C function for Swift, beside UniFFI's own scaffolding.
-//!
-//! UniFFI's path for `render` clones the object's handle, copies the argument
-//! into a new `RustBuffer`, decodes an owned message, encodes an owned outcome
-//! into another `RustBuffer` and frees both; Kotlin's goes through JNA with a
-//! `Structure` per call. Here the generated method (a checked patch) writes the
-//! argument with the generated converters into a buffer its thread reuses and
-//! makes one call with the borrowed handle, the op code and the bytes; the core
-//! reads the message where it is (`wire.rs`), calls the engine as the exported
-//! method does, and writes the answer in UniFFI's format, which the generated
-//! converters read. An error is written as UniFFI writes an `OfflinePushError`,
-//! a panic (a bug) as its message. docs/CROSSING.md measures what each piece buys.
+//! The fast paths of the hot calls (`hot_calls.rs`) on UniFFI's own bytes: one
+//! JNI entry point for Kotlin and one C function for Swift, beside UniFFI's
+//! scaffolding. Each borrows the manager's handle, reads the message where it is
+//! (`wire.rs`), calls the engine as the exported method does, and writes the
+//! answer as UniFFI writes it. docs/CROSSING.md says why and what each piece buys.
 
 use crate::error::OfflinePushError;
 use crate::ffi::manager::OfflinePushManager;
-use crate::ffi::wire::{Reader, WireError, Writer};
+use crate::ffi::wire::{write_count, write_outcome, write_string, Reader, WireError};
 use crate::view::MessageView;
 use crate::UniFfiTag;
 use std::cell::RefCell;
@@ -22,17 +14,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use uniffi::{Handle, HandleAlloc, Lower};
 
-/// The call returned; its value is in the answer.
+/// What the answer holds: the value, an `OfflinePushError`, or a bug's message
+/// (a panic, or bytes that do not decode).
 pub(crate) const OK: i64 = 0;
-/// The call threw an `OfflinePushError`; it is in the answer.
 pub(crate) const ERROR: i64 = 1;
-/// A bug (a panic, or bytes that do not decode); the message is in the answer.
 pub(crate) const PANIC: i64 = 2;
 
 type Answer = Result<Result<(), OfflinePushError>, WireError>;
 
-/// What one hot call does: reads its argument from the caller's bytes, calls
-/// the engine, and writes the answer (only an answer: [`run`] writes an error).
+/// A hot call: reads the argument, calls the engine, writes the answer (not an error).
 pub(crate) type Op = fn(&OfflinePushManager, &[u8], &mut Vec<u8>) -> Answer;
 
 macro_rules! hot_calls {
@@ -49,10 +39,9 @@ fn op_of(code: i32) -> Result<Op, String> {
     op.copied().ok_or_else(|| format!("fast path: no call {code}"))
 }
 
-/// Calls `op` on the manager of `handle` with the caller's bytes (or passes on
-/// why there are none), leaves its answer, its error or a panic's message in
-/// `out`, and says which. Crate-private: a `handle` not 0 must be a live handle
-/// of a manager (the entry points' callers guarantee it; nothing here can check it).
+/// Calls `op` on the manager of `handle` with the caller's bytes, leaves the
+/// answer, the error or a bug's message in `out`, and says which. Crate-private:
+/// a `handle` not 0 must be a live manager's (the entry points' callers say so).
 pub(crate) fn run(
     op: Result<Op, String>,
     handle: u64,
@@ -97,44 +86,40 @@ pub(crate) fn run(
     }
 }
 
-/// The hot calls, on bytes. Public (hidden) for the benchmarks: safe to call,
-/// they take the manager itself.
+/// The hot calls, on bytes: each as its exported method, a batch read, rendered
+/// and written one message at a time under one look at the store. Public
+/// (hidden) for the benchmarks: safe to call, they take the manager itself.
 pub mod ops {
     use super::*;
+    use crate::error::Error;
 
-    /// `OfflinePushManager::render`.
     pub fn render(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        one(input, out, |message, writer| {
-            m.engine.render(message).map(|outcome| writer.outcome(&outcome))
+        one(input, out, |message, out| {
+            m.engine.render(message).map(|o| write_outcome(out, &o))
         })
     }
 
-    /// `OfflinePushManager::render_batch`: each message read, rendered and
-    /// written in turn, against one look at the store.
     pub fn render_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        batch(input, out, m.engine.renderer(), |renderer, message, writer| {
-            renderer.render(message).map(|outcome| writer.outcome(&outcome))
+        batch(input, out, m.engine.renderer(), |renderer, message, out| {
+            renderer.render(message).map(|o| write_outcome(out, &o))
         })
     }
 
-    /// `OfflinePushManager::receive`.
     pub fn receive(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        one(input, out, |message, writer| {
-            m.engine.receive(message).map(|outcome| writer.outcome(&outcome))
+        one(input, out, |message, out| {
+            m.engine.receive(message).map(|o| write_outcome(out, &o))
         })
     }
 
-    /// `OfflinePushManager::preview`.
     pub fn preview(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        one(input, out, |message, writer| {
-            m.engine.preview(message).map(|preview| writer.string(&preview))
+        one(input, out, |message, out| {
+            m.engine.preview(message).map(|p| write_string(out, &p))
         })
     }
 
-    /// `OfflinePushManager::preview_batch`: each message read and previewed in turn.
     pub fn preview_batch(m: &OfflinePushManager, input: &[u8], out: &mut Vec<u8>) -> Answer {
-        batch(input, out, m.engine.previewer(), |previewer, message, writer| {
-            writer.string(&previewer.preview(message));
+        batch(input, out, m.engine.previewer(), |previewer, message, out| {
+            write_string(out, &previewer.preview(message));
             Ok(())
         })
     }
@@ -144,22 +129,19 @@ pub mod ops {
     fn one(
         input: &[u8],
         out: &mut Vec<u8>,
-        each: impl FnOnce(&MessageView<'_>, &mut Writer<'_>) -> Result<(), crate::error::Error>,
+        each: impl FnOnce(&MessageView<'_>, &mut Vec<u8>) -> Result<(), Error>,
     ) -> Answer {
-        Reader::with_message(input, |message| {
-            each(message, &mut Writer::new(out)).map_err(Into::into)
-        })
+        Reader::with_message(input, |message| each(message, out).map_err(Into::into))
     }
 
-    /// A `sequence<IncomingMessage>` answered by a sequence: the count read,
-    /// then `each` given every message in turn, where it was read, with what
-    /// `start` made (one look at the store) and the writer.
+    /// A sequence of messages answered by a sequence: `each` is given every
+    /// message where it was read, with what `start` made.
     #[inline(always)]
     fn batch<'i, S>(
         input: &'i [u8],
         out: &mut Vec<u8>,
-        start: Result<S, crate::error::Error>,
-        mut each: impl FnMut(&mut S, &MessageView<'i>, &mut Writer<'_>) -> Result<(), crate::error::Error>,
+        start: Result<S, Error>,
+        mut each: impl FnMut(&mut S, &MessageView<'i>, &mut Vec<u8>) -> Result<(), Error>,
     ) -> Answer {
         let mut reader = Reader::new(input);
         let count = reader.count()?;
@@ -167,10 +149,9 @@ pub mod ops {
             Ok(state) => state,
             Err(error) => return Ok(Err(error.into())),
         };
-        let mut writer = Writer::new(out);
-        writer.count(count);
+        write_count(out, count);
         for _ in 0..count {
-            if let Err(error) = reader.next_message(|message| each(&mut state, message, &mut writer))? {
+            if let Err(error) = reader.next_message(|message| each(&mut state, message, out))? {
                 return Ok(Err(error.into()));
             }
         }
@@ -180,19 +161,15 @@ pub mod ops {
 }
 
 thread_local! {
-    /// A copy of Kotlin's bytes and the answer (Swift: only the answer), reused
-    /// by every call on this thread; taken for the call and put back after it, as
-    /// a listener that `receive` tells may call again on this thread.
+    /// Kotlin's bytes and the answer, reused by the thread's calls; taken for a
+    /// call (a listener that `receive` tells may call again) and put back after.
     static SCRATCH: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Kotlin's entry point (`UniffiFastPath` in FastPath.kt; iOS has no JVM): runs
-/// hot call `op` on the manager of `handle` (borrowed: the Kotlin object's call
-/// counter keeps it alive, as `callWithHandle` does) with the first `length`
-/// bytes of `array`, whose size is `capacity`. Returns the array that holds the
-/// answer after an 8-byte head, its code and its length: `array` itself, or a
-/// new one if the answer does not fit (null if the JVM has no memory for it).
-/// JNI copies the bytes out before the call and in after it: nothing is pinned.
+/// Kotlin's entry point (FastPath.kt; iOS has no JVM): hot call `op` on the
+/// manager of `handle` (kept alive by the Kotlin object's call counter) with the
+/// first `length` bytes of `array`. Returns the array holding the answer after its
+/// code and length: `array`, or a new one (null if the JVM has no memory for it).
 ///
 /// # Safety
 /// Called by the JVM with this thread's environment and a live `byte[]` of
@@ -216,42 +193,33 @@ pub unsafe extern "system" fn Java_org_offlinepush_UniffiFastPath_call(
     // SAFETY: as the caller guarantees.
     let jni = unsafe { &(**env).v1_1 };
     unsafe { (jni.GetByteArrayRegion)(env, array, 0, length, input.as_mut_ptr().cast()) };
-    let mut code = run(op_of(op), handle as u64, Ok(&input), &mut out);
-    let length = i32::try_from(out.len())
-        .ok()
-        .filter(|&n| n <= i32::MAX - 8)
-        .unwrap_or_else(|| {
-            code = PANIC;
-            out.clear();
-            0
-        });
-    let answer = match length + 8 <= capacity {
-        true => array,
-        // SAFETY: as above; null (the JVM's OutOfMemoryError pending) is passed on.
-        false => unsafe { (jni.NewByteArray)(env, length + 8) },
+    let code = run(op_of(op), handle as u64, Ok(&input), &mut out);
+    let size = i32::try_from(out.len() + 8).ok();
+    let answer = match size {
+        Some(size) if size <= capacity => array,
+        // SAFETY: as above; null (an OutOfMemoryError pending) is passed on.
+        Some(size) => unsafe { (jni.NewByteArray)(env, size) },
+        None => std::ptr::null_mut(),
     };
-    if !answer.is_null() {
-        let head = [(code as i32).to_be_bytes(), length.to_be_bytes()].concat();
-        // SAFETY: `answer` holds `length + 8` bytes.
+    if let (false, Some(size)) = (answer.is_null(), size) {
+        let head = [(code as i32).to_be_bytes(), (size - 8).to_be_bytes()].concat();
+        // SAFETY: `answer` holds `size` bytes.
         unsafe {
             (jni.SetByteArrayRegion)(env, answer, 0, 8, head.as_ptr().cast());
-            (jni.SetByteArrayRegion)(env, answer, 8, length, out.as_ptr().cast());
+            (jni.SetByteArrayRegion)(env, answer, 8, size - 8, out.as_ptr().cast());
         }
     }
     SCRATCH.with(|scratch| scratch.replace((input, out)));
     answer
 }
 
-/// Swift's entry point (declared in the package's `OfflinePushFast.h`): runs
-/// hot call `op` on the manager of `handle` with the `length` bytes at `input`,
-/// points `answer` and `answer_length` at the answer and returns its code
-/// ([`OK`], [`ERROR`], [`PANIC`]). The answer stays valid until the next fast
-/// call on this thread; Swift reads it at once.
+/// Swift's entry point (`OfflinePushFast.h`): hot call `op` on the manager of
+/// `handle` with the `length` bytes at `input`; points `answer` at the answer,
+/// valid until this thread's next fast call, and returns its code.
 ///
 /// # Safety
-/// `handle` is a live handle of an `OfflinePushManager` (its Swift object
-/// alive for the call); `input` points at `length` readable bytes (or is null
-/// with `length` 0); `answer` and `answer_length` are writable.
+/// `handle` is a live manager's (its Swift object alive for the call), `input`
+/// has `length` bytes (or is null for 0), `answer` and `answer_length` are writable.
 #[no_mangle]
 pub unsafe extern "C" fn offline_push_fast_call(
     op: i32,

@@ -1,32 +1,22 @@
-//! UniFFI's byte format for the hot calls (`fast.rs`), read into views and
-//! written from them.
-//!
-//! The message is read as UniFFI's `Lift` reads an `IncomingMessage`, with the
-//! same checks, but its strings stay where they are: a [`MessageView`] borrows
-//! the caller's bytes (the exported method decodes an owned message: 317 ns
-//! against 125 ns, docs/CROSSING.md). The answer is written exactly as UniFFI's
-//! `Lower` writes it. The tests check both directions byte for byte against
-//! UniFFI's own `Lift` and `Lower`, and every Kotlin and Swift test and vector
-//! runs through them.
+//! UniFFI's byte format for the hot calls (`fast.rs`): the message read with
+//! `Lift`'s checks into a [`MessageView`] that borrows the caller's bytes (an
+//! owned one costs 2.5x, docs/CROSSING.md), the answer written as `Lower` writes
+//! it. The tests check both byte for byte against UniFFI's `Lift` and `Lower`.
 
-use crate::model::{ConversationType, NotifyMode, SuppressReason, TitleSource};
+use crate::model::ConversationType::{self, C2c, Group, System};
+use crate::model::NotifyMode;
 use crate::view::{
-    AndroidView, ElementView, Elements, GroupView, IosView, MessageView, NotificationView, OutSound,
-    OutcomeView, PushSettingsView, SenderView, SoundView,
+    AndroidView, ElementView, Elements, GroupView, IosView, MessageView, OutSound, OutcomeView,
+    PushSettingsView, SenderView, SoundView,
 };
 use crate::UniFfiTag;
 use uniffi::Lower;
 
 /// The variants of the fieldless enums a message holds, in the UDL's order.
-const CONVERSATION_TYPES: [ConversationType; 3] = [
-    ConversationType::C2c,
-    ConversationType::Group,
-    ConversationType::System,
-];
+const CONVERSATION_TYPES: [ConversationType; 3] = [C2c, Group, System];
 const NOTIFY_MODES: [NotifyMode; 2] = [NotifyMode::Normal, NotifyMode::Custom];
 
-/// Why the caller's bytes are not a message: a bug on the caller's side (the
-/// bytes come from the generated converters, not from the network).
+/// Why the caller's bytes are not a message: a bug of the generated converters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireError(pub String);
 
@@ -147,26 +137,18 @@ impl<'a> Reader<'a> {
         self.flag("an Option tag").then(|| read(self))
     }
 
-    /// A sequence's count, unchecked: the loop that reads the items stops at the
-    /// first failure.
-    #[inline(always)]
-    fn length(&mut self) -> usize {
-        let count = self.i32();
-        usize::try_from(count).unwrap_or_else(|_| {
-            self.fail(format_args!("a negative count, {count}"));
-            0
-        })
-    }
-
-    /// A sequence's count.
+    /// A sequence's count. (A loop that reads the items stops at the first failure.)
     #[inline(always)]
     pub fn count(&mut self) -> Read<usize> {
-        let count = self.length();
+        let count = self.i32();
+        let count = usize::try_from(count).unwrap_or_else(|_| {
+            self.fail(format_args!("a negative count, {count}"));
+            0
+        });
         self.check().map(|()| count)
     }
 
-    /// The next `IncomingMessage`, handed to `then` where it was read (a
-    /// `Result` holding the 248-byte view would be moved out of).
+    /// The next `IncomingMessage`, handed to `then` where it was read (not moved).
     #[inline(always)]
     pub fn next_message<R>(&mut self, then: impl FnOnce(&MessageView<'a>) -> R) -> Read<R> {
         let message = self.read_message();
@@ -199,7 +181,7 @@ impl<'a> Reader<'a> {
                 name: r.option(Self::string),
             }),
             elements: {
-                let count = self.length();
+                let count = self.count().unwrap_or(0);
                 // An element takes at least 4 bytes.
                 let mut elements = Vec::with_capacity(count.min(self.rest.len() / 4));
                 for _ in 0..count {
@@ -269,85 +251,66 @@ fn wire_error(why: std::fmt::Arguments<'_>) -> WireError {
     WireError(why.to_string())
 }
 
-/// Writes UniFFI's encoding of an answer.
-pub struct Writer<'o> {
-    out: &'o mut Vec<u8>,
+/// Appends `value` as UniFFI writes it.
+fn put<T: Lower<UniFfiTag>>(out: &mut Vec<u8>, value: T) {
+    T::write(value, out);
 }
 
-impl<'o> Writer<'o> {
-    pub fn new(out: &'o mut Vec<u8>) -> Self {
-        Self { out }
-    }
-
-    fn lower<T: Lower<UniFfiTag>>(&mut self, value: T) {
-        T::write(value, self.out);
-    }
-
-    pub fn string(&mut self, s: &str) {
-        // The caller's own length check refuses what does not fit an i32.
-        self.lower(i32::try_from(s.len()).unwrap_or(i32::MAX));
-        self.out.extend_from_slice(s.as_bytes());
-    }
-
-    fn option<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut Self, T)) {
-        match value {
-            None => self.lower(0i8),
-            Some(value) => {
-                self.lower(1i8);
-                write(self, value);
-            }
-        }
-    }
-
-    /// A sequence's count.
-    pub fn count(&mut self, count: usize) {
-        self.lower(i32::try_from(count).unwrap_or(i32::MAX));
-    }
-
-    /// A `RenderOutcome`.
-    pub fn outcome(&mut self, outcome: &OutcomeView<'_>) {
-        match outcome {
-            OutcomeView::Show(notification) => {
-                self.lower(1i32);
-                self.notification(notification);
-            }
-            OutcomeView::Suppress(reason) => {
-                self.lower(2i32);
-                self.lower::<SuppressReason>(*reason);
-            }
-        }
-    }
-
-    fn notification(&mut self, n: &NotificationView<'_>) {
-        self.string(n.title);
-        self.lower::<TitleSource>(n.title_source);
-        self.string(&n.content);
-        self.string(n.conversation_id);
-        self.lower::<ConversationType>(n.conversation_type);
-        self.string(n.sender_id);
-        self.option(n.sender_nickname, |w, s| w.string(s));
-        self.option(n.group_name, |w, s| w.string(s));
-        self.option(n.ext, |w, ext| {
-            w.count(ext.len());
-            w.out.extend_from_slice(ext);
-        });
-        match &n.sound {
-            OutSound::Default => self.lower(1i32),
-            OutSound::Silent => self.lower(2i32),
-            OutSound::Custom(path) => {
-                self.lower(3i32);
-                self.string(path);
-            }
-        }
-        self.lower::<bool>(n.badge);
-        self.lower::<NotifyMode>(n.notify_mode);
-        self.lower::<Option<u32>>(n.badge_count);
-    }
+/// Appends a string (the caller's length check refuses what does not fit an i32).
+pub fn write_string(out: &mut Vec<u8>, s: &str) {
+    write_count(out, s.len());
+    out.extend_from_slice(s.as_bytes());
 }
 
-/// The test suite's messages: every element, option and variant, from a seed.
+/// Appends a sequence's count.
+pub fn write_count(out: &mut Vec<u8>, count: usize) {
+    put(out, i32::try_from(count).unwrap_or(i32::MAX));
+}
+
+fn write_option(out: &mut Vec<u8>, value: Option<&str>) {
+    put(out, i8::from(value.is_some()));
+    value.inspect(|s| write_string(out, s));
+}
+
+/// Appends a `RenderOutcome` as UniFFI writes it.
+pub fn write_outcome(out: &mut Vec<u8>, outcome: &OutcomeView<'_>) {
+    let n = match outcome {
+        OutcomeView::Suppress(reason) => {
+            put(out, 2i32);
+            return put(out, *reason);
+        }
+        OutcomeView::Show(notification) => notification,
+    };
+    put(out, 1i32);
+    write_string(out, n.title);
+    put(out, n.title_source);
+    write_string(out, &n.content);
+    write_string(out, n.conversation_id);
+    put(out, n.conversation_type);
+    write_string(out, n.sender_id);
+    write_option(out, n.sender_nickname);
+    write_option(out, n.group_name);
+    put(out, i8::from(n.ext.is_some()));
+    if let Some(ext) = n.ext {
+        write_count(out, ext.len());
+        out.extend_from_slice(ext);
+    }
+    match &n.sound {
+        OutSound::Default => put(out, 1i32),
+        OutSound::Silent => put(out, 2i32),
+        OutSound::Custom(path) => {
+            put(out, 3i32);
+            write_string(out, path);
+        }
+    }
+    put(out, n.badge);
+    put(out, n.notify_mode);
+    put(out, n.badge_count);
+}
+
 #[cfg(test)]
 pub(crate) mod samples {
+    //! The test suite's messages: every element, option and variant, from a seed.
     use crate::model::*;
 
     /// A small deterministic generator (no dependency for tests' randomness).
@@ -657,7 +620,7 @@ mod tests {
                     shown += 1;
                 }
                 let mut answer = Vec::new();
-                Writer::new(&mut answer).outcome(&outcome);
+                write_outcome(&mut answer, &outcome);
                 assert_eq!(answer, uniffi_bytes(expected), "seed {seed} {platform:?}");
             }
         }
@@ -682,9 +645,8 @@ mod tests {
     fn strings_write_as_uniffi_writes_a_sequence_of_them() {
         let strings: Vec<Cow<'_, str>> = vec!["a".into(), String::from("bé").into(), "".into()];
         let mut out = Vec::new();
-        let mut writer = Writer::new(&mut out);
-        writer.count(strings.len());
-        strings.iter().for_each(|s| writer.string(s));
+        write_count(&mut out, strings.len());
+        strings.iter().for_each(|s| write_string(&mut out, s));
         assert_eq!(
             out,
             uniffi_bytes(strings.iter().map(|s| s.to_string()).collect::<Vec<_>>())

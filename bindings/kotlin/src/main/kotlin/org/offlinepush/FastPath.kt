@@ -7,18 +7,12 @@ import java.nio.ByteBuffer
 
 /**
  * The Kotlin fast path of the hot calls of [OfflinePushManager]
- * (core/src/ffi/hot_calls.rs; core/src/ffi/fast.rs says how, docs/CROSSING.md
- * what it buys). The generated methods call [call] (a checked patch made from
- * that list): the argument is written with the generated converter into a byte
- * array the thread reuses, crosses in one JNI call with the array and
- * primitives, and the answer (the value, the `OfflinePushException`, or a
- * panic's message) is read back from the same array with the generated
- * converters. No JNA `Structure`, `Memory` or `RustBuffer` per call, and the
- * manager's handle is borrowed, not cloned.
- *
- * A call made during another on the same thread (a listener that `receive`
- * tells) may use the same array: the outer call's argument was copied out
- * before, and its answer is copied in after.
+ * (core/src/ffi/hot_calls.rs, docs/CROSSING.md). Their generated methods call
+ * [call]: the argument is written by the generated converter into the thread's
+ * array, crosses in one JNI call with the borrowed handle, and the answer is read
+ * back by the generated converters. A call made during another on the same thread
+ * (a listener that `receive` tells) may use the same array: the outer call's
+ * argument was copied out before, and its answer is copied in after.
  *
  * @suppress Public only as the generated converters are: not for apps to call.
  */
@@ -35,20 +29,15 @@ object UniffiFastPath {
         }
     }
 
-    /** An array's first size; one grown beyond [KEEP_AT_MOST] is not kept. */
-    private const val INITIAL = 4 * 1024
     private const val KEEP_AT_MOST = 256 * 1024
 
-    /** Returns the array with the answer after its code and length (core/src/ffi/fast.rs). */
+    /** The array with the answer after its code and length (core/src/ffi/fast.rs). */
     @JvmStatic private external fun call(op: Int, handle: Long, bytes: ByteArray, capacity: Int, length: Int): ByteArray?
 
     /** The thread's array, as UniFFI's big-endian buffer. */
-    private val buffers = ThreadLocal.withInitial { ByteBuffer.wrap(ByteArray(INITIAL)) }
+    private val buffers = ThreadLocal.withInitial { ByteBuffer.wrap(ByteArray(4096)) }
 
-    /**
-     * Calls hot call [op] on the manager's borrowed [handle] with [argument],
-     * written by [input]; reads the answer with [output].
-     */
+    /** Hot call [op] on the manager's borrowed [handle]: [argument] written by [input], the answer read by [output]. */
     internal fun <A, R> call(op: Int, handle: Long, argument: A, input: FfiConverter<A, *>, output: FfiConverter<R, *>): R {
         var buffer = buffers.get()
         buffer.clear()
@@ -57,9 +46,7 @@ object UniffiFastPath {
         } catch (tooSmall: BufferOverflowException) {
             val needed = input.allocationSize(argument)
             if (needed > Int.MAX_VALUE.toULong()) throw InternalException("fast path: the argument needs $needed bytes")
-            var capacity = INITIAL
-            while (capacity < needed.toInt()) capacity = if (capacity > Int.MAX_VALUE / 2) Int.MAX_VALUE else capacity * 2
-            buffer = keep(ByteBuffer.wrap(ByteArray(capacity)))
+            buffer = keep(ByteBuffer.wrap(ByteArray(needed.toInt())))
             input.write(argument, buffer)
         }
         val array = call(op, handle, buffer.array(), buffer.capacity(), buffer.position())
@@ -81,58 +68,45 @@ object UniffiFastPath {
 
 /**
  * A UniFFI call status in native memory that a thread allocates once and reuses
- * (the checked patch of `uniffiRustCallWithError`): every generated call passes
- * a pointer to it instead of a new JNA `Structure` with `Memory` of its own, and
- * only a failed call reads it as a `Structure`. A call that re-enters Kotlin (a
- * listener, a backend) and calls again takes another slot from the thread's stack.
+ * (the patched `uniffiRustCallWithError`): every generated call passes a pointer
+ * to it, not a new JNA `Structure` with `Memory` of its own; only a failed call
+ * reads it as a `Structure`. A call made inside another (a listener, a backend)
+ * takes another slot from the thread's stack.
  */
-internal class UniffiCallStatusSlot {
-    /** What every generated call passes: a `Pointer`, 32 bits on 32-bit Android. */
+internal class UniffiCallStatusSlot private constructor() {
     val pointer = Memory(SIZE)
     private val view = pointer.getByteBuffer(0, SIZE)
-    var next: UniffiCallStatusSlot? = null
+    private var next: UniffiCallStatusSlot? = null
 
-    fun reset() {
-        view.put(0, UNIFFI_CALL_SUCCESS)
-    }
+    fun reset() = view.put(0, UNIFFI_CALL_SUCCESS)
 
     fun failed() = view.get(0) != UNIFFI_CALL_SUCCESS
 
-    fun read(): UniffiRustCallStatus {
-        val memory = pointer // inside the `Structure`, `pointer` is its own
-        return object : UniffiRustCallStatus() {
-            init {
-                useMemory(memory)
-                read()
-            }
+    fun read(): UniffiRustCallStatus = StatusAt(pointer)
+
+    private class StatusAt(memory: Memory) : UniffiRustCallStatus() {
+        init { useMemory(memory); read() }
+    }
+
+    companion object {
+        private val SIZE = UniffiRustCallStatus().size().toLong()
+        private val free = ThreadLocal<UniffiCallStatusSlot?>()
+
+        fun take() = free.get()?.also { free.set(it.next) } ?: UniffiCallStatusSlot()
+
+        fun give(slot: UniffiCallStatusSlot) {
+            slot.next = free.get()
+            free.set(slot)
         }
-    }
-
-    private companion object {
-        val SIZE = UniffiRustCallStatus().size().toLong()
-    }
-}
-
-/** Each thread's free slots, a stack. */
-internal object UniffiCallStatusSlots {
-    private val free = ThreadLocal<UniffiCallStatusSlot?>()
-
-    fun take(): UniffiCallStatusSlot = free.get()?.also { free.set(it.next) } ?: UniffiCallStatusSlot()
-
-    fun give(slot: UniffiCallStatusSlot) {
-        slot.next = free.get()
-        free.set(slot)
     }
 }
 
 /**
- * UTF-8 for the generated `FfiConverterString.write` (a checked patch): the JDK's
- * own encoder (`toByteArray`, no `CharsetEncoder` and no buffer per string),
- * which would turn a lone surrogate into `?`; so a string with surrogates is
- * checked first, and a lone one is refused as the generated encoder refused it.
+ * UTF-8 for the patched `FfiConverterString`: read in place from a heap buffer;
+ * written char by char when ASCII fits, else by the JDK's encoder, after refusing
+ * a lone surrogate as the generated `CharsetEncoder` refused it.
  */
 internal object UniffiUtf8 {
-    /** Reads a string from a heap buffer in place (the patched `FfiConverterString.read`). */
     fun read(length: Int, buf: ByteBuffer): String {
         if (length < 0 || length > buf.remaining()) throw java.nio.BufferUnderflowException()
         val value = String(buf.array(), buf.arrayOffset() + buf.position(), length, Charsets.UTF_8)
@@ -142,22 +116,18 @@ internal object UniffiUtf8 {
 
     fun write(value: String, buf: ByteBuffer) {
         if (buf.hasArray() && writeAscii(value, buf)) return
-        for (i in value.indices) {
-            if (value[i].isSurrogate()) {
-                checkPairs(value, i)
-                break
-            }
+        var i = 0
+        while (i < value.length) {
+            val c = value[i++]
+            if (c.isHighSurrogate() && i < value.length && value[i].isLowSurrogate()) i++
+            else if (c.isSurrogate()) throw java.nio.charset.MalformedInputException(1)
         }
         val bytes = value.toByteArray(Charsets.UTF_8)
         buf.putInt(bytes.size)
         buf.put(bytes)
     }
 
-    /**
-     * The fast path's array: an ASCII string is copied char by char where it
-     * goes (no array of its own). False, with nothing written, for any other
-     * string or when it does not fit (the general path then throws the overflow).
-     */
+    /** False, with nothing written, unless [value] is ASCII and fits. */
     private fun writeAscii(value: String, buf: ByteBuffer): Boolean {
         val length = value.length
         val start = buf.position() + 4
@@ -172,18 +142,5 @@ internal object UniffiUtf8 {
         buf.putInt(length)
         buf.position(start + length)
         return true
-    }
-
-    private fun checkPairs(value: String, from: Int) {
-        var i = from
-        while (i < value.length) {
-            val c = value[i]
-            if (c.isHighSurrogate() && i + 1 < value.length && value[i + 1].isLowSurrogate()) {
-                i += 2
-                continue
-            }
-            if (c.isSurrogate()) throw java.nio.charset.MalformedInputException(1)
-            i++
-        }
     }
 }
