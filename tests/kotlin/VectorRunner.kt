@@ -145,31 +145,26 @@ private fun conversation(value: JsonElement?, what: String, extra: String): Pair
     return (type ?: fail("unknown conversation type")) to c.get("conversation_id").text("conversation_id")
 }
 
-private fun platform(value: JsonElement?): Platform =
-    mapOf("android" to Platform.ANDROID, "ios" to Platform.IOS)[value.text("platform")] ?: fail("unknown platform $value")
+/** The value [table] names by the string [value]. */
+private fun <T> pick(table: Map<String, T>, value: JsonElement?, what: String): T = table[value.text(what)] ?: fail("unknown $what $value")
 
-private fun locale(value: JsonElement?): PushLocale =
-    mapOf("zh-Hans" to PushLocale.ZH_HANS, "en" to PushLocale.EN)[value.text("locale")] ?: fail("unknown locale $value")
+private val PLATFORMS = mapOf("android" to Platform.ANDROID, "ios" to Platform.IOS)
+private val LOCALES = mapOf("zh-Hans" to PushLocale.ZH_HANS, "en" to PushLocale.EN)
+private val LOGIN = mapOf("logged_in" to "login", "logged_out" to "logout", "kicked_offline" to "kicked_offline")
+private val CASE_STATE = listOf(
+    "global_settings" to "set_global_settings", "receive_options" to "set_receive_options", "dnd" to "set_dnd",
+    "token" to "set_token", "locale" to "set_locale",
+)
 
 private fun runCase(value: JsonElement) {
     val case = value.objectOf("case", CASE_KEYS)
-    OfflinePushManager(OfflinePushConfig(platform = platform(case.get("platform")))).use { manager ->
-        // The state in the README's order; the first error stops it.
+    OfflinePushManager(OfflinePushConfig(platform = pick(PLATFORMS, case.get("platform"), "platform"))).use { manager ->
+        // The state in the README's order, as a scenario's steps would set it; the first error stops it.
+        val session = case.get("session").objectOf("session", setOf("state", "user_id"))
+        val state = listOf(pick(LOGIN, session.get("state"), "session state") to session.get("user_id")) +
+            CASE_STATE.mapNotNull { (key, action) -> case.present(key)?.let { action to it } }
         val error = try {
-            val session = case.get("session").objectOf("session", setOf("state", "user_id"))
-            when (session.get("state").text("state")) {
-                "logged_in" -> manager.login(session.get("user_id").text("user_id"))
-                "logged_out" -> manager.logout()
-                "kicked_offline" -> manager.kickedOffline()
-                else -> fail("unknown session state ${session.get("state")}")
-            }
-            case.present("global_settings")?.let { manager.setGlobalSettings(account("global_settings", it).globalSettings) }
-            case.present("receive_options")?.let { options ->
-                for (o in account("receive_options", options).receiveOptions) manager.setReceiveOption(o.conversationType, o.conversationId, o.option)
-            }
-            case.present("dnd")?.let { manager.setDoNotDisturb(account("do_not_disturb", it).doNotDisturb) }
-            case.present("token")?.let { t -> manager.setToken(handOver("token") { tokenFromJson(t.toString()) }) }
-            case.present("locale")?.let { manager.setLocale(locale(it)) }
+            state.forEach { (action, arg) -> apply(manager, action, arg) }
             null
         } catch (e: OfflinePushException) {
             e
@@ -261,8 +256,8 @@ private fun runScenario(value: JsonElement) {
     val steps = scenario.get("steps") as? JsonArray ?: fail("steps must be a list")
     val directory = Files.createTempDirectory("offline-push-scenario")
     try {
-        Managers(platform(scenario.get("platform")), directory).use { managers ->
-            scenario.present("locale")?.let { l -> handOver("set_locale") { managers.get("first").setLocale(locale(l)) } }
+        Managers(pick(PLATFORMS, scenario.get("platform"), "platform"), directory).use { managers ->
+            scenario.present("locale")?.let { l -> handOver("set_locale") { managers.get("first").setLocale(pick(LOCALES, l, "locale")) } }
             steps.forEachIndexed { index, step ->
                 try {
                     runStep(managers, step.objectOf("step", STEP_KEYS))
@@ -281,26 +276,8 @@ private fun runStep(managers: Managers, step: JsonObject) {
     if (action == "restart") return managers.close()
     val manager = managers.get(step.present("on")?.text("on") ?: "first")
     val arg = step.get(action)
-    val outcome: RenderOutcome? = try {
-        when (action) {
-            "login" -> manager.login(arg.text("login")).let { null }
-            "logout" -> manager.logout().let { null }
-            "kicked_offline" -> manager.kickedOffline().let { null }
-            "set_global_settings" -> manager.setGlobalSettings(account("global_settings", arg).globalSettings).let { null }
-            "set_receive_option" -> account("receive_options", JsonArray().apply { add(arg) }).receiveOptions.single()
-                .let { manager.setReceiveOption(it.conversationType, it.conversationId, it.option) }.let { null }
-            "set_dnd" -> manager.setDoNotDisturb(if (arg.isJsonNull) null else account("do_not_disturb", arg).doNotDisturb).let { null }
-            "set_token" -> manager.setToken(handOver("token") { tokenFromJson(arg.toString()) }).let { null }
-            "set_locale" -> manager.setLocale(locale(arg)).let { null }
-            "receive" -> manager.receive(message(arg))
-            "render" -> manager.render(message(arg))
-            "mark_read" -> conversation(arg, action, "").let { (type, id) -> manager.markRead(type, id) }.let { null }
-            "set_unread_count" -> conversation(arg, action, "count").let { (type, id) ->
-                val count = arg.asJsonObject.get("count").unsigned("count").takeIf { it <= UInt.MAX_VALUE.toLong() } ?: fail("count is out of range")
-                manager.setUnreadCount(type, id, count.toUInt())
-            }.let { null }
-            else -> checkReading(manager, action, arg).let { null }
-        }
+    val outcome = try {
+        apply(manager, action, arg)
     } catch (e: OfflinePushException) {
         trace += "$action: ${e.kind}"
         val want = step.get("expect_error") ?: fail("failed: ${e.kind} (${e.message})")
@@ -309,6 +286,32 @@ private fun runStep(managers: Managers, step: JsonObject) {
     }
     step.get("expect_error")?.let { fail("expected error $it, got none") }
     if (outcome != null) checkOutcome(step, outcome)
+}
+
+/** One action of a step (or of a case's state) on [manager]; what `receive` or `render` returned. */
+private fun apply(manager: OfflinePushManager, action: String, arg: JsonElement?): RenderOutcome? {
+    when (action) {
+        "login" -> manager.login(arg.text("login"))
+        "logout" -> manager.logout()
+        "kicked_offline" -> manager.kickedOffline()
+        "set_global_settings" -> manager.setGlobalSettings(account("global_settings", arg!!).globalSettings)
+        "set_receive_option", "set_receive_options" -> {
+            val options = if (action == "set_receive_option") JsonArray().apply { add(arg) } else arg!!
+            for (o in account("receive_options", options).receiveOptions) manager.setReceiveOption(o.conversationType, o.conversationId, o.option)
+        }
+        "set_dnd" -> manager.setDoNotDisturb(if (arg!!.isJsonNull) null else account("do_not_disturb", arg).doNotDisturb)
+        "set_token" -> manager.setToken(handOver("token") { tokenFromJson(arg.toString()) })
+        "set_locale" -> manager.setLocale(pick(LOCALES, arg, "locale"))
+        "receive" -> return manager.receive(message(arg))
+        "render" -> return manager.render(message(arg))
+        "mark_read" -> conversation(arg, action, "").let { (type, id) -> manager.markRead(type, id) }
+        "set_unread_count" -> conversation(arg, action, "count").let { (type, id) ->
+            val count = arg!!.asJsonObject.get("count").unsigned("count").takeIf { it <= UInt.MAX_VALUE.toLong() } ?: fail("count is out of range")
+            manager.setUnreadCount(type, id, count.toUInt())
+        }
+        else -> checkReading(manager, action, arg!!)
+    }
+    return null
 }
 
 /** The reading steps: what the manager says now, only the keys given. */

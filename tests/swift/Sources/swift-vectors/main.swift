@@ -127,42 +127,29 @@ func account(_ key: String, _ value: JSON) throws -> AccountPushSettings {
     return try handOver(key) { try accountSettingsFromJson(json: JSON.object(whole).description) }
 }
 
-func platform(_ value: JSON?) throws -> Platform {
-    guard let p = ["android": Platform.android, "ios": .ios][try (value ?? .null).text("platform")] else { throw Failure("unknown platform \(value ?? .null)") }
-    return p
+/// The value `table` names by the string `value`.
+func pick<T>(_ table: [String: T], _ value: JSON?, _ what: String) throws -> T {
+    guard let found = table[try (value ?? .null).text(what)] else { throw Failure("unknown \(what) \(value ?? .null)") }
+    return found
 }
 
-func locale(_ value: JSON?) throws -> PushLocale {
-    guard let l = ["zh-Hans": PushLocale.zhHans, "en": .en][try (value ?? .null).text("locale")] else { throw Failure("unknown locale \(value ?? .null)") }
-    return l
-}
+let platforms: [String: Platform] = ["android": .android, "ios": .ios]
+let locales: [String: PushLocale] = ["zh-Hans": .zhHans, "en": .en]
 
 func present(_ map: [String: JSON], _ key: String) -> JSON? { map[key] == .null ? nil : map[key] }
 
 func runCase(_ value: JSON) throws {
     let c = try value.object("case", caseKeys)
-    let manager = try OfflinePushManager(config: OfflinePushConfig(platform: platform(c["platform"])))
+    let manager = try OfflinePushManager(config: OfflinePushConfig(platform: pick(platforms, c["platform"], "platform")))
+    // The case's state, as the steps of a scenario would set it.
+    let session = try (c["session"] ?? .null).object("session", ["state", "user_id"])
+    let login = try pick(["logged_in": "login", "logged_out": "logout", "kicked_offline": "kicked_offline"], session["state"], "session state")
+    var state: [(String, JSON)] = [(login, session["user_id"] ?? .null)]
+    let keys = [("global_settings", "set_global_settings"), ("receive_options", "set_receive_options"), ("dnd", "set_dnd"),
+                ("token", "set_token"), ("locale", "set_locale")]
+    state += keys.compactMap { key, action in present(c, key).map { (action, $0) } }
     var stateError: OfflinePushError?
-    do {
-        let session = try (c["session"] ?? .null).object("session", ["state", "user_id"])
-        switch try session["state"]?.text("state") {
-        case "logged_in": try manager.login(userId: (session["user_id"] ?? .null).text("user_id"))
-        case "logged_out": try manager.logout()
-        case "kicked_offline": try manager.kickedOffline()
-        default: throw Failure("unknown session state \(session["state"] ?? .null)")
-        }
-        if let g = present(c, "global_settings") { try manager.setGlobalSettings(settings: account("global_settings", g).globalSettings) }
-        if let r = present(c, "receive_options") {
-            for o in try account("receive_options", r).receiveOptions {
-                try manager.setReceiveOption(conversationType: o.conversationType, conversationId: o.conversationId, option: o.option)
-            }
-        }
-        if let d = present(c, "dnd") { try manager.setDoNotDisturb(window: account("do_not_disturb", d).doNotDisturb) }
-        if let t = present(c, "token") { try manager.setToken(token: handOver("token") { try tokenFromJson(json: t.description) }) }
-        if let l = present(c, "locale") { try manager.setLocale(locale: locale(l)) }
-    } catch let e as OfflinePushError {
-        stateError = e
-    }
+    do { for (action, arg) in state { _ = try apply(manager, action, arg) } } catch let e as OfflinePushError { stateError = e }
     trace.append("state: \(stateError?.kind ?? "ok")")
     let msg = try message(c["message"])
     if let want = c["expect_error"] {
@@ -253,8 +240,8 @@ func runScenario(_ value: JSON) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offline-push-scenario-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let managers = Managers(try platform(s["platform"]), directory.path)
-    if let l = present(s, "locale") { try handOver("set_locale") { try managers.get("first").setLocale(locale: locale(l)) } }
+    let managers = Managers(try pick(platforms, s["platform"], "platform"), directory.path)
+    if let l = present(s, "locale") { try handOver("set_locale") { try managers.get("first").setLocale(locale: pick(locales, l, "locale")) } }
     for (index, step) in steps.enumerated() {
         do { try runStep(managers, step.object("step", stepActions + ["on", "expect", "expect_reason", "expect_error"])) }
         catch let f as Failure { throw Failure("step \(index + 1): \(f.message)") }
@@ -274,28 +261,7 @@ func runStep(_ managers: Managers, _ step: [String: JSON]) throws {
     let manager = try managers.get(present(step, "on")?.text("on") ?? "first")
     var outcome: RenderOutcome?
     do {
-        switch action {
-        case "login": try manager.login(userId: arg.text("login"))
-        case "logout": try manager.logout()
-        case "kicked_offline": try manager.kickedOffline()
-        case "set_global_settings": try manager.setGlobalSettings(settings: account("global_settings", arg).globalSettings)
-        case "set_receive_option":
-            let o = try account("receive_options", .array([arg])).receiveOptions[0]
-            try manager.setReceiveOption(conversationType: o.conversationType, conversationId: o.conversationId, option: o.option)
-        case "set_dnd": try manager.setDoNotDisturb(window: arg == .null ? nil : account("do_not_disturb", arg).doNotDisturb)
-        case "set_token": try manager.setToken(token: handOver("token") { try tokenFromJson(json: arg.description) })
-        case "set_locale": try manager.setLocale(locale: locale(arg))
-        case "receive": outcome = try manager.receive(message: message(arg))
-        case "render": outcome = try manager.render(message: message(arg))
-        case "mark_read":
-            let (type, id) = try conversation(arg, action, "")
-            try manager.markRead(conversationType: type, conversationId: id)
-        case "set_unread_count":
-            let (type, id) = try conversation(arg, action, "count")
-            guard let count = UInt32(exactly: try (arg.members?["count"] ?? .null).unsigned("count")) else { throw Failure("count is out of range") }
-            try manager.setUnreadCount(conversationType: type, conversationId: id, count: count)
-        default: try checkReading(manager, action, arg)
-        }
+        outcome = try apply(manager, action, arg)
     } catch let e as OfflinePushError {
         trace.append("\(action): \(e.kind)")
         guard let want = step["expect_error"] else { throw Failure("failed: \(e.kind) (\(e.message))") }
@@ -304,6 +270,33 @@ func runStep(_ managers: Managers, _ step: [String: JSON]) throws {
     }
     if let want = step["expect_error"] { throw Failure("expected error \(want), got none") }
     if let outcome { try checkOutcome(step, outcome) }
+}
+
+/// One action of a step (or of a case's state) on `manager`; what `receive` or `render` returned.
+func apply(_ manager: OfflinePushManager, _ action: String, _ arg: JSON) throws -> RenderOutcome? {
+    switch action {
+    case "login": try manager.login(userId: arg.text("login"))
+    case "logout": try manager.logout()
+    case "kicked_offline": try manager.kickedOffline()
+    case "set_global_settings": try manager.setGlobalSettings(settings: account("global_settings", arg).globalSettings)
+    case "set_receive_option", "set_receive_options":
+        let options = try account("receive_options", action == "set_receive_option" ? .array([arg]) : arg).receiveOptions
+        for o in options { try manager.setReceiveOption(conversationType: o.conversationType, conversationId: o.conversationId, option: o.option) }
+    case "set_dnd": try manager.setDoNotDisturb(window: arg == .null ? nil : account("do_not_disturb", arg).doNotDisturb)
+    case "set_token": try manager.setToken(token: handOver("token") { try tokenFromJson(json: arg.description) })
+    case "set_locale": try manager.setLocale(locale: pick(locales, arg, "locale"))
+    case "receive": return try manager.receive(message: message(arg))
+    case "render": return try manager.render(message: message(arg))
+    case "mark_read":
+        let (type, id) = try conversation(arg, action, "")
+        try manager.markRead(conversationType: type, conversationId: id)
+    case "set_unread_count":
+        let (type, id) = try conversation(arg, action, "count")
+        guard let count = UInt32(exactly: try (arg.members?["count"] ?? .null).unsigned("count")) else { throw Failure("count is out of range") }
+        try manager.setUnreadCount(conversationType: type, conversationId: id, count: count)
+    default: try checkReading(manager, action, arg)
+    }
+    return nil
 }
 
 /// The reading steps: what the manager says now, only the keys given.
