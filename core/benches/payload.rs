@@ -27,6 +27,8 @@ fn notification(title: &str, content: &str) -> OfflinePushNotification {
         badge: true,
         notify_mode: NotifyMode::Normal,
         badge_count: Some(3),
+        mentioned_user_id: None,
+        mentions_all: false,
     }
 }
 

@@ -39,6 +39,8 @@ fn build_output_only<'m>(m: &MessageView<'m>) -> NotificationView<'m> {
         badge: true,
         notify_mode: NotifyMode::Normal,
         badge_count: None,
+        mentioned_user_id: None,
+        mentions_all: false,
     }
 }
 
@@ -150,6 +152,8 @@ fn bench(c: &mut Criterion) {
         elements: vec![],
         push_settings: None,
         timestamp: 0,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     };
     let mut tiny_bytes = Vec::new();
     <IncomingMessage as uniffi::Lower<UniFfiTag>>::write(tiny, &mut tiny_bytes);

@@ -283,6 +283,11 @@ pub struct IncomingMessage {
     #[serde(default)]
     pub push_settings: Option<MessagePushSettings>,
     pub timestamp: i64,
+    /// M1: read as network data (`rules::mention`), so any list is accepted here.
+    #[serde(default)]
+    pub mentioned_user_ids: Vec<String>,
+    #[serde(default)]
+    pub mentions_all: bool,
 }
 
 /// Where a notification's title came from (T1–T3); the vendor rule P1 needs it.
@@ -318,6 +323,10 @@ pub struct OfflinePushNotification {
     pub notify_mode: NotifyMode,
     #[serde(default)]
     pub badge_count: Option<u32>,
+    #[serde(default)]
+    pub mentioned_user_id: Option<String>,
+    #[serde(default)]
+    pub mentions_all: bool,
 }
 
 /// D1–D7: why no notification.
@@ -353,6 +362,8 @@ pub enum ReceiveOption {
     Receive,
     ReceiveNotNotify,
     NotReceive,
+    ReceiveNotNotifyExceptMentions,
+    NotReceiveExceptMentions,
 }
 
 /// A conversation's receive option.

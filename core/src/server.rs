@@ -26,6 +26,8 @@
 //!     timestamp: 1_700_000_000,
 //!     elements: vec![MessageElement::Text { text: "hi".into() }],
 //!     push_settings: None,
+//!     mentioned_user_ids: vec![],
+//!     mentions_all: false,
 //! };
 //! let config = VendorConfig::default();
 //! // Xiaomi shows what it gets: a muted group's message is not sent at all (W2).

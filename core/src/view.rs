@@ -5,9 +5,8 @@
 //! The rules work on these, so a render allocates only what it makes (the
 //! content, when it is not one of the message's own strings). The public API
 //! takes and returns the owned records of `model` ([`IncomingMessage::view`],
-//! [`OutcomeView::into_owned`]); the fast paths of `crossing` read a view
-//! straight out of the bytes the caller wrote, and tell the caller which strings
-//! of the answer are ones it sent, instead of sending them back.
+//! [`OutcomeView::into_owned`]); the fast paths (`ffi/`) read a view straight
+//! out of the bytes the caller wrote.
 
 use crate::model::{
     ConversationType, GroupInfo, IncomingMessage, MessageElement, MessagePushSettings, MessageSender,
@@ -25,6 +24,37 @@ pub struct MessageView<'a> {
     pub elements: Elements<'a>,
     pub push_settings: Option<PushSettingsView<'a>>,
     pub timestamp: i64,
+    pub mentioned_user_ids: Mentioned<'a>,
+    pub mentions_all: bool,
+}
+
+/// A message's mentioned user ids (M1): those of an owned message, or views read from bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mentioned<'a> {
+    Owned(&'a [String]),
+    Views(Vec<&'a str>),
+}
+
+impl<'a> Mentioned<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Owned(ids) => ids.len(),
+            Self::Views(ids) => ids.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let (owned, views) = match self {
+            Self::Owned(ids) => (ids.iter(), [].iter()),
+            Self::Views(ids) => ([].iter(), ids.iter()),
+        };
+        owned.map(String::as_str).chain(views.copied())
+    }
 }
 
 /// [`MessageSender`], borrowed.
@@ -205,6 +235,8 @@ impl IncomingMessage {
                 name: g.name.as_deref(),
             }),
             elements: Elements::Owned(&self.elements),
+            mentioned_user_ids: Mentioned::Owned(&self.mentioned_user_ids),
+            mentions_all: self.mentions_all,
             push_settings: self.push_settings.as_ref().map(|p| PushSettingsView {
                 enabled: p.enabled,
                 description: p.description.as_deref(),
@@ -262,6 +294,8 @@ impl MessageView<'_> {
                 }),
             }),
             timestamp: self.timestamp,
+            mentioned_user_ids: self.mentioned_user_ids.iter().map(str::to_owned).collect(),
+            mentions_all: self.mentions_all,
         }
     }
 }
@@ -284,6 +318,8 @@ pub struct NotificationView<'a> {
     pub badge: bool,
     pub notify_mode: NotifyMode,
     pub badge_count: Option<u32>,
+    pub mentioned_user_id: Option<&'a str>,
+    pub mentions_all: bool,
 }
 
 /// A notification's sound: the message's own, or one of the receiver's settings (owned).
@@ -329,6 +365,8 @@ impl NotificationView<'_> {
             badge: self.badge,
             notify_mode: self.notify_mode,
             badge_count: self.badge_count,
+            mentioned_user_id: self.mentioned_user_id.map(str::to_owned),
+            mentions_all: self.mentions_all,
         }
     }
 }

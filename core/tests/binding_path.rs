@@ -52,6 +52,8 @@ fn rich_message() -> IncomingMessage {
             }),
         }),
         timestamp: -1_700_000_000,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     }
 }
 

@@ -33,6 +33,8 @@ fn message(id: &str, group: Option<&str>) -> IncomingMessage {
             MessageElement::Image,
         ],
         push_settings: None,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     }
 }
 

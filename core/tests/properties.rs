@@ -113,6 +113,8 @@ fn message() -> impl Strategy<Value = IncomingMessage> {
                 elements,
                 push_settings,
                 timestamp,
+                mentioned_user_ids: Vec::new(),
+                mentions_all: false,
             },
         )
 }
@@ -344,6 +346,8 @@ fn many_threads_at_once_are_safe() {
         elements: vec![MessageElement::Text { text: "hi".into() }],
         push_settings: None,
         timestamp: 0,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     };
     let ding = "android.resource://com.example/raw/ding";
     std::thread::scope(|scope| {

@@ -42,8 +42,8 @@ fn an_unreadable_directory_is_a_storage_error_not_a_panic() {
 /// Every schema version this library ever wrote opens, with what it held. Add
 /// a fixture here for each version when `END_VERSION` goes up.
 #[test]
-fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
-    for version in 1..=2 {
+fn k2_m6_a_store_of_every_earlier_schema_version_opens_with_its_data() {
+    for version in 1..=3 {
         let dir = tempfile::tempdir().unwrap();
         load_fixture(dir.path(), version);
         let manager = open(dir.path()).unwrap();
@@ -92,7 +92,7 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             "GlobalSettings bob",
             "TokenUpload bob",
         ];
-        if version == 2 {
+        if version >= 2 {
             expected.push("TokenUnbind dave");
             assert_eq!(status.oldest_pending_ms, Some(1_699_999_990_000));
             assert!(status.last_error.unwrap().contains("HTTP 503"));
@@ -117,7 +117,7 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             "bob".into(),
             support::token(PushVendor::Xiaomi, "reg-id-1", 2_882_303_761)
         )));
-        if version == 2 {
+        if version >= 2 {
             assert!(backend.accepted().contains(&support::backend::Call::Unbind(
                 "dave".into(),
                 support::token(PushVendor::Xiaomi, "reg-id-0", 2_882_303_761)
@@ -129,6 +129,30 @@ fn k2_a_store_of_every_earlier_schema_version_opens_with_its_data() {
             RenderOutcome::Suppress {
                 reason: SuppressReason::Duplicate
             }
+        );
+        // M6: the upgraded store takes the options that mute except for
+        // mentions, and keeps them across a reopen, beside the old one.
+        manager
+            .set_receive_option(
+                ConversationType::Group,
+                "g2".into(),
+                ReceiveOption::NotReceiveExceptMentions,
+            )
+            .unwrap();
+        drop(manager);
+        let reopened = open(dir.path()).unwrap();
+        assert_eq!(
+            reopened
+                .receive_option(ConversationType::Group, "g2".into())
+                .unwrap(),
+            ReceiveOption::NotReceiveExceptMentions,
+            "v{version}"
+        );
+        assert_eq!(
+            reopened
+                .receive_option(ConversationType::Group, "g1".into())
+                .unwrap(),
+            ReceiveOption::ReceiveNotNotify
         );
     }
 }

@@ -196,8 +196,8 @@ fn k9_a_newer_store_or_another_programs_database_is_refused_and_left_byte_for_by
         (
             "a newer version, its data still in the -wal",
             true,
-            format!("CREATE TABLE device (id INTEGER); INSERT INTO device VALUES (1); PRAGMA user_version = 4; {ours}"),
-            "version 4",
+            format!("CREATE TABLE device (id INTEGER); INSERT INTO device VALUES (1); PRAGMA user_version = 5; {ours}"),
+            "version 5",
         ),
         (
             "a newer version, checkpointed",

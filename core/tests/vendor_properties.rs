@@ -125,6 +125,8 @@ fn notification() -> impl Strategy<Value = OfflinePushNotification> {
                     badge,
                     notify_mode: NotifyMode::Normal,
                     badge_count,
+                    mentioned_user_id: None,
+                    mentions_all: false,
                 }
             },
         )

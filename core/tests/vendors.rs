@@ -39,6 +39,8 @@ fn notification() -> OfflinePushNotification {
         badge: true,
         notify_mode: NotifyMode::Normal,
         badge_count: Some(3),
+        mentioned_user_id: None,
+        mentions_all: false,
     }
 }
 

@@ -39,7 +39,7 @@ private val CASE_KEYS = setOf(
 )
 private val NOTIFICATION_KEYS = setOf(
     "title", "title_source", "content", "conversation_id", "conversation_type", "sender_id", "sender_nickname",
-    "group_name", "ext", "sound", "badge", "notify_mode", "badge_count",
+    "group_name", "ext", "sound", "badge", "notify_mode", "badge_count", "mentioned_user_id", "mentions_all",
 )
 private val STEP_ACTIONS = listOf(
     "login", "logout", "kicked_offline", "set_global_settings", "set_receive_option", "set_dnd", "set_token",

@@ -26,7 +26,7 @@ use crate::model::{
     SyncReport, SyncStatus,
 };
 use crate::rules::decide::conversation_id;
-use crate::rules::{content, filled, limits, receive, render, validate};
+use crate::rules::{content, filled, limits, mention, receive, render, validate};
 use crate::store::{Receipt, Store};
 use crate::view::{MessageView, OutcomeView};
 use cache::{Cache, OneOption};
@@ -37,11 +37,16 @@ use std::sync::Arc;
 /// [`Engine::previewer`]: C1–C4 in the locale it read.
 pub(crate) struct Previewer {
     locale: PushLocale,
+    /// Whom a mention names (M4).
+    session: SessionState,
 }
 
 impl Previewer {
+    /// C1–C4, and M4's prefix for a message that mentions the user or everyone.
     pub(crate) fn preview<'m>(&self, message: &MessageView<'m>) -> Cow<'m, str> {
-        content::preview(&limits::bounded(message), self.locale)
+        let message = limits::bounded(message);
+        let mention = mention::of(&self.session, &message);
+        mention::prefixed(mention, self.locale, content::preview(&message, self.locale))
     }
 }
 
@@ -297,8 +302,10 @@ impl Engine {
 
     /// Previews one message after another against one look at the locale.
     pub(crate) fn previewer(&self) -> Result<Previewer, Error> {
+        let cache = self.fresh()?;
         Ok(Previewer {
-            locale: self.locale()?,
+            locale: cache.device.locale,
+            session: cache.device.session.clone(),
         })
     }
 

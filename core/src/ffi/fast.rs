@@ -279,6 +279,8 @@ mod tests {
             elements: vec![MessageElement::Text { text: text.into() }],
             push_settings: None,
             timestamp: 1,
+            mentioned_user_ids: Vec::new(),
+            mentions_all: false,
         }
     }
 

@@ -6,7 +6,7 @@
 use crate::model::ConversationType::{self, C2c, Group, System};
 use crate::model::NotifyMode;
 use crate::view::{
-    AndroidView, ElementView, Elements, GroupView, IosView, MessageView, OutSound, OutcomeView,
+    AndroidView, ElementView, Elements, GroupView, IosView, Mentioned, MessageView, OutSound, OutcomeView,
     PushSettingsView, SenderView, SoundView,
 };
 use crate::UniFfiTag;
@@ -194,6 +194,19 @@ impl<'a> Reader<'a> {
             },
             push_settings: self.option(Self::push_settings),
             timestamp: i64::from_be_bytes(self.array()),
+            mentioned_user_ids: {
+                let count = self.count().unwrap_or(0);
+                // A string takes at least 4 bytes.
+                let mut ids = Vec::with_capacity(count.min(self.rest.len() / 4));
+                for _ in 0..count {
+                    if self.error.is_some() {
+                        break;
+                    }
+                    ids.push(self.string());
+                }
+                Mentioned::Views(ids)
+            },
+            mentions_all: self.flag("a bool"),
         }
     }
 
@@ -306,6 +319,8 @@ pub fn write_outcome(out: &mut Vec<u8>, outcome: &OutcomeView<'_>) {
     put(out, n.badge);
     put(out, n.notify_mode);
     put(out, n.badge_count);
+    write_option(out, n.mentioned_user_id);
+    put(out, n.mentions_all);
 }
 
 #[cfg(test)]
@@ -419,6 +434,8 @@ pub(crate) mod samples {
             elements,
             push_settings,
             timestamp: r.below(u64::MAX) as i64 - (1 << 40),
+            mentioned_user_ids: (0..r.below(3)).map(|_| r.string(NAMES)).collect(),
+            mentions_all: r.below(3) == 0,
         }
     }
 }
@@ -548,10 +565,14 @@ mod tests {
         let m = IncomingMessage {
             elements: vec![],
             push_settings: None,
+            mentioned_user_ids: vec![],
+            mentions_all: false,
             ..message(2)
         };
         let bytes = uniffi_bytes(m);
-        let mut bad = bytes[..bytes.len() - 4 - 1 - 8].to_vec();
+        // After the elements' count: push settings' tag, the timestamp, the
+        // mentioned ids' count and "@all".
+        let mut bad = bytes[..bytes.len() - 4 - 1 - 8 - 4 - 1].to_vec();
         bad.extend_from_slice(&i32::MAX.to_be_bytes());
         bad.extend_from_slice(&1i32.to_be_bytes()); // a text, and no length
         let error = read(&mut Reader::new(&bad)).unwrap_err();

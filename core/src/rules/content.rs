@@ -2,6 +2,7 @@
 //! conversation-list previews so both say the same thing.
 
 use super::filled;
+use super::mention::Mention;
 use crate::model::{ConversationType, PushLocale};
 use crate::view::{ElementView, MessageView, SenderView};
 use std::borrow::Cow;
@@ -117,11 +118,16 @@ pub fn description<'a>(message: &MessageView<'a>) -> Option<&'a str> {
     message.push_settings.and_then(|s| filled(s.description))
 }
 
-/// C1–C5: the notification content.
-pub fn notification_content<'a>(message: &MessageView<'a>, locale: PushLocale) -> Cow<'a, str> {
+/// C1–C5 and M4: the notification content, the mention's prefix before C3/C4
+/// but never before the sender's own words (C5).
+pub fn notification_content<'a>(
+    message: &MessageView<'a>,
+    locale: PushLocale,
+    mention: Mention<'_>,
+) -> Cow<'a, str> {
     match description(message) {
         Some(description) => Cow::Borrowed(description),
-        None => preview(message, locale),
+        None => super::mention::prefixed(mention, locale, preview(message, locale)),
     }
 }
 
@@ -129,6 +135,11 @@ pub fn notification_content<'a>(message: &MessageView<'a>, locale: PushLocale) -
 mod tests {
     use super::*;
     use crate::model::{GroupInfo, IncomingMessage, MessageElement, MessagePushSettings, MessageSender};
+
+    const NOBODY: Mention<'static> = Mention {
+        user: None,
+        all: false,
+    };
 
     fn message(conversation_type: ConversationType, elements: Vec<MessageElement>) -> IncomingMessage {
         IncomingMessage {
@@ -146,6 +157,8 @@ mod tests {
             elements,
             push_settings: None,
             timestamp: 0,
+            mentioned_user_ids: Vec::new(),
+            mentions_all: false,
         }
     }
 
@@ -206,7 +219,10 @@ mod tests {
             description: Some("New photo".into()),
             ..Default::default()
         });
-        assert_eq!(notification_content(&m.view(), PushLocale::ZhHans), "New photo");
+        assert_eq!(
+            notification_content(&m.view(), PushLocale::ZhHans, NOBODY),
+            "New photo"
+        );
         assert_eq!(preview(&m.view(), PushLocale::ZhHans), "Alice: [图片]");
     }
 }

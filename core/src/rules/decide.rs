@@ -1,7 +1,7 @@
 //! D1–D7: whether a message produces a notification, checked in order; the
 //! first rule that applies is the reason reported.
 
-use super::content;
+use super::{content, mention};
 use crate::model::{
     ConversationReceiveOption, ConversationType, DoNotDisturbWindow, OfflinePushSettings, Platform,
     PushLocale, ReceiveOption, SessionState, SuppressReason,
@@ -79,7 +79,7 @@ pub fn in_dnd_window(window: &DoNotDisturbWindow, timestamp: i64) -> bool {
     since_start < duration
 }
 
-/// D1–D7 in order.
+/// D1–D7 in order (M2, M3: a mention changes D5 only; D7 reads the content without M4's prefix).
 pub fn decide(ctx: &RenderContext<'_>, message: &MessageView<'_>) -> Result<(), SuppressReason> {
     // D1
     match ctx.session {
@@ -101,14 +101,18 @@ pub fn decide(ctx: &RenderContext<'_>, message: &MessageView<'_>) -> Result<(), 
     if message.push_settings.is_some_and(|s| !s.enabled) {
         return Err(SuppressReason::DisabledBySender);
     }
-    // D5
-    let option = ctx
+    // D5, and M2: a mention breaks through the options that mute except for mentions.
+    let muted = match ctx
         .receive_options
-        .receive_option(message.conversation_type, conversation_id(message));
-    if matches!(
-        option,
-        ReceiveOption::ReceiveNotNotify | ReceiveOption::NotReceive
-    ) {
+        .receive_option(message.conversation_type, conversation_id(message))
+    {
+        ReceiveOption::Receive => false,
+        ReceiveOption::ReceiveNotNotify | ReceiveOption::NotReceive => true,
+        ReceiveOption::ReceiveNotNotifyExceptMentions | ReceiveOption::NotReceiveExceptMentions => {
+            !mention::of(ctx.session, message).breaks_through()
+        }
+    };
+    if muted {
         return Err(SuppressReason::Muted);
     }
     // D6

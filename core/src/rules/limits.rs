@@ -151,6 +151,9 @@ pub fn bounded<'a, 'm>(message: &'a MessageView<'m>) -> Cow<'a, MessageView<'m>>
         elements: Elements::Views(message.elements.iter().map(element_bounded).collect()),
         push_settings: push,
         timestamp: message.timestamp,
+        // M1: an id over L1 or empty never matches a signed-in user's id.
+        mentioned_user_ids: message.mentioned_user_ids.clone(),
+        mentions_all: message.mentions_all,
     })
 }
 
@@ -181,6 +184,8 @@ mod tests {
             }],
             push_settings: None,
             timestamp: 1,
+            mentioned_user_ids: Vec::new(),
+            mentions_all: false,
         };
         assert!(matches!(bounded(&message.view()), Cow::Borrowed(_)));
     }
@@ -208,6 +213,8 @@ mod tests {
                 ..MessagePushSettings::default()
             }),
             timestamp: 1,
+            mentioned_user_ids: Vec::new(),
+            mentions_all: false,
         };
         let view = message.view();
         let out = bounded(&view);

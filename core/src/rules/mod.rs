@@ -6,6 +6,7 @@
 //!   through [`decide::ReceiveOptionLookup`] instead of holding them all),
 //! - [`content`]: what the notification says (C1–C5),
 //! - [`render`]: the whole notification (T1–T3, F1–F5, S1, S2, B1, N1),
+//! - [`mention`]: whom a message mentions and what that changes (M1–M4),
 //! - [`receive`]: what receiving adds (D8, B2, B4),
 //! - [`validate`]: what is refused with a typed error (V2–V4; V1 lives with the session),
 //! - [`limits`]: the longest string of each kind (L1–L5), refused from the app, cut or unset from the network.
@@ -13,6 +14,7 @@
 pub mod content;
 pub mod decide;
 pub mod limits;
+pub mod mention;
 pub mod receive;
 pub mod render;
 pub mod validate;

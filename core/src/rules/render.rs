@@ -3,7 +3,7 @@
 
 use super::decide::{conversation_id, decide, RenderContext};
 use super::validate::{android_sound_if_valid, ios_sound_if_set};
-use super::{content, filled};
+use super::{content, filled, mention};
 use crate::model::{ConversationType, Platform, TitleSource};
 use crate::view::{MessageView, NotificationView, OutSound, OutcomeView, SoundView};
 use std::borrow::Cow;
@@ -37,10 +37,11 @@ pub(crate) fn notification<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m
         android.and_then(|a| filled(a.title)),
         group_name,
     );
+    let mention = mention::of(ctx.session, message);
     NotificationView {
         title,
         title_source,
-        content: content::notification_content(message, ctx.locale),
+        content: content::notification_content(message, ctx.locale, mention),
         conversation_id: conversation_id(message),
         conversation_type: message.conversation_type,
         // F2
@@ -83,6 +84,9 @@ pub(crate) fn notification<'m>(ctx: &RenderContext<'_>, message: &MessageView<'m
         notify_mode: android.and_then(|a| a.notify_mode).unwrap_or_default(),
         // B4: only `receive` sets it.
         badge_count: None,
+        // M1
+        mentioned_user_id: mention.user,
+        mentions_all: mention.all,
     }
 }
 

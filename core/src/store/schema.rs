@@ -16,7 +16,7 @@ use super::StoreError;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 /// The schema version this library writes.
-pub const END_VERSION: u32 = 3;
+pub const END_VERSION: u32 = 4;
 
 /// `PRAGMA application_id` of a store of this library ("OPsh"), from version 3 on.
 pub const APPLICATION_ID: u32 = 0x4f50_7368;
@@ -154,6 +154,12 @@ const UPGRADE_FROM_2: &str = "
     ALTER TABLE device ADD COLUMN reset_at_ms INTEGER;
 ";
 
+/// Version 4: a receive option may be one of the two that mute except for
+/// mentions (docs/RULES.md M2, M6). No row changes; the version says that a
+/// library of version 3, which cannot read those options, must refuse the store
+/// as too new (K9) instead of failing on the first one it reads.
+const UPGRADE_FROM_3: &str = "";
+
 /// Whose a file is, by its header: a new (empty) database, or a store of this
 /// library at `version`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,6 +254,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(failed)?;
     }
+    if found < 4 {
+        tx.execute_batch(UPGRADE_FROM_3).map_err(failed)?;
+    }
     tx.pragma_update(None, "user_version", END_VERSION)
         .map_err(failed)?;
     tx.commit().map_err(failed)
@@ -266,11 +275,15 @@ mod tests {
         );
         assert_eq!(owner(1, 0, false).unwrap(), Owner::Unmarked { version: 1 });
         assert_eq!(owner(2, 0, false).unwrap(), Owner::Unmarked { version: 2 });
+        assert_eq!(
+            owner(4, APPLICATION_ID, false).unwrap(),
+            Owner::Ours { version: 4 }
+        );
         assert!(matches!(
-            owner(4, APPLICATION_ID, false),
+            owner(5, APPLICATION_ID, false),
             Err(StoreError::TooNew {
-                found: 4,
-                supported: 3
+                found: 5,
+                supported: 4
             })
         ));
         // Another program's database: its own id, tables at version 0, a

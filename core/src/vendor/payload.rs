@@ -163,6 +163,11 @@ struct Carried<'a> {
     ts: i64,
     #[serde(with = "json::base64_bytes", skip_serializing_if = "Option::is_none")]
     ext: &'a Option<Vec<u8>>,
+    /// M5: the receiver's id when the message mentions them, and "@all".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    all: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     n: Option<Shown<'a>>,
 }
@@ -200,6 +205,8 @@ impl Builder<'_> {
             msg: self.message_id,
             ts: self.timestamp,
             ext: &n.ext,
+            at: n.mentioned_user_id.as_deref(),
+            all: n.mentions_all,
             n: draft.carry_notification.then(|| Shown {
                 title: Cow::Borrowed(draft.title),
                 title_source: n.title_source,
@@ -870,6 +877,8 @@ mod tests {
                     badge: true,
                     notify_mode: NotifyMode::Normal,
                     badge_count: Some(1),
+                    mentioned_user_id: None,
+                    mentions_all: false,
                 };
                 let config = VendorConfig {
                     oppo_channel_id: Some("chat".into()),

@@ -58,6 +58,9 @@ pub fn read(vendor: PushVendor, delivered: &DeliveredPush) -> Option<IncomingPus
         .get("ext")
         .and_then(Value::as_str)
         .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok());
+    // M5: bad values count as unset, like the rest.
+    let mentioned_user_id = text(&data, "at");
+    let mentions_all = data.get("all").and_then(Value::as_bool).unwrap_or(false);
     let shown: Option<Shown<'static>> = data.get("n").and_then(|n| serde_json::from_value(n.clone()).ok());
     let notification = shown.map(|shown| OfflinePushNotification {
         title: shown.title.into_owned(),
@@ -73,6 +76,8 @@ pub fn read(vendor: PushVendor, delivered: &DeliveredPush) -> Option<IncomingPus
         badge: shown.badge,
         notify_mode: shown.notify_mode,
         badge_count: shown.badge_count,
+        mentioned_user_id: mentioned_user_id.clone(),
+        mentions_all,
     });
     let message = notification
         .as_ref()
@@ -92,8 +97,10 @@ pub fn read(vendor: PushVendor, delivered: &DeliveredPush) -> Option<IncomingPus
 
 /// A message the rules render to `notification` (on the device's own settings:
 /// D1–D6 and the global sound still apply): the sender's description carries
-/// the content (C5), the message's Android title the title when it set one
-/// (T3), and the sounds, badge and notify mode ride in its push settings.
+/// the content (C5, which M4's prefix never precedes), the message's Android
+/// title the title when it set one (T3), the sounds, badge and notify mode ride
+/// in its push settings, and the mention (the receiver's id, "@all") in its own
+/// fields, so D5 lets it through a conversation muted except for mentions (M2).
 fn message_for(
     notification: &OfflinePushNotification,
     message_id: Option<String>,
@@ -133,6 +140,8 @@ fn message_for(
             }),
         }),
         timestamp,
+        mentioned_user_ids: notification.mentioned_user_id.iter().cloned().collect(),
+        mentions_all: notification.mentions_all,
     }
 }
 

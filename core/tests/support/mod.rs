@@ -46,6 +46,8 @@ pub fn group_message() -> IncomingMessage {
         ],
         push_settings: None,
         timestamp: 1_700_000_000,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     }
 }
 
@@ -62,6 +64,8 @@ pub fn c2c_message(from: &str, text: &str) -> IncomingMessage {
         elements: vec![MessageElement::Text { text: text.into() }],
         push_settings: None,
         timestamp: 1_700_000_000,
+        mentioned_user_ids: Vec::new(),
+        mentions_all: false,
     }
 }
 

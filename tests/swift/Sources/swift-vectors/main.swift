@@ -93,7 +93,8 @@ let caseKeys = ["name", "platform", "locale", "session", "global_settings", "rec
                 "expect", "expect_reason", "expect_error", "vendor", "vendor_config", "expect_payload", "expect_shortened",
                 "expect_payload_error"]
 let notificationKeys = ["title", "title_source", "content", "conversation_id", "conversation_type", "sender_id",
-                        "sender_nickname", "group_name", "ext", "sound", "badge", "notify_mode", "badge_count"]
+                        "sender_nickname", "group_name", "ext", "sound", "badge", "notify_mode", "badge_count",
+                        "mentioned_user_id", "mentions_all"]
 let stepActions = ["login", "logout", "kicked_offline", "set_global_settings", "set_receive_option", "set_dnd", "set_token",
                    "set_locale", "receive", "render", "mark_read", "set_unread_count", "expect_badge", "expect_global_settings",
                    "expect_receive_option", "restart"]
