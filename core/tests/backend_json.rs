@@ -103,3 +103,32 @@ fn k4_p3_a_token_and_a_vendor_config_read_from_json_and_an_unknown_key_is_refuse
         Err(OfflinePushError::InvalidArgument { .. })
     ));
 }
+
+/// M6, K6, K7: the options that mute except for mentions go to the server and
+/// come back from it in the same spelling as the others.
+#[test]
+fn m6_k6_k7_the_options_that_mute_except_for_mentions_are_spelled_as_the_server_reads_them() {
+    for (option, spelled) in [
+        (
+            ReceiveOption::ReceiveNotNotifyExceptMentions,
+            "receive_not_notify_except_mentions",
+        ),
+        (
+            ReceiveOption::NotReceiveExceptMentions,
+            "not_receive_except_mentions",
+        ),
+    ] {
+        let change = SettingsChange::ConversationOption {
+            conversation_type: ConversationType::Group,
+            conversation_id: "g7".into(),
+            option,
+        };
+        let json: serde_json::Value = serde_json::from_str(&settings_change_to_json(change)).unwrap();
+        assert_eq!(json["option"], spelled);
+        let fetched = account_settings_from_json(&format!(
+            r#"{{"global_settings": {{}}, "receive_options": [{{"conversation_type": "group", "conversation_id": "g7", "option": "{spelled}"}}]}}"#
+        ))
+        .unwrap();
+        assert_eq!(fetched.receive_options[0].option, option);
+    }
+}

@@ -717,3 +717,50 @@ fn a_policy_out_of_range_is_invalid_argument() {
     assert!(matches!(err, OfflinePushError::InvalidArgument(_)), "{err:?}");
     assert_eq!(m.sync_policy(), SyncPolicy::DEFAULT);
 }
+
+/// M6, K6, K7: the options that mute except for mentions are sent, and fetched
+/// from the backend, like the others.
+#[tokio::test(start_paused = true)]
+async fn m6_k6_k7_the_options_that_mute_except_for_mentions_sync_like_the_others() {
+    let m = in_memory("bob");
+    m.set_receive_option(
+        ConversationType::C2c,
+        "alice".into(),
+        ReceiveOption::NotReceiveExceptMentions,
+    )
+    .unwrap();
+    let backend = ScriptedBackend::new([]);
+    m.set_backend(backend.clone());
+    m.sync().await.unwrap();
+    assert_eq!(
+        backend.accepted(),
+        [settings_call(
+            "bob",
+            option("alice", ReceiveOption::NotReceiveExceptMentions)
+        )]
+    );
+    let carol = ConversationReceiveOption {
+        conversation_type: ConversationType::C2c,
+        conversation_id: "carol".into(),
+        option: ReceiveOption::ReceiveNotNotifyExceptMentions,
+    };
+    backend.server.lock().insert(
+        "bob".into(),
+        AccountPushSettings {
+            global_settings: OfflinePushSettings::default(),
+            do_not_disturb: None,
+            receive_options: vec![carol.clone()],
+        },
+    );
+    let fetched = m.fetch_settings().await.unwrap();
+    assert_eq!(fetched.settings.receive_options, [carol]);
+    assert_eq!(
+        m.receive_option(ConversationType::C2c, "carol".into()).unwrap(),
+        ReceiveOption::ReceiveNotNotifyExceptMentions
+    );
+    assert_eq!(
+        m.receive_option(ConversationType::C2c, "alice".into()).unwrap(),
+        ReceiveOption::Receive,
+        "K7: a conversation the backend has no option for is reset"
+    );
+}

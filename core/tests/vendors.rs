@@ -415,6 +415,67 @@ fn p4_every_vendor_reads_back_what_it_was_given_and_receive_shows_it() {
     }
 }
 
+/// M5, P4: every vendor carries the mention, and the message read back
+/// renders, through a group muted except for mentions, to the same notification.
+#[test]
+fn m5_p4_every_vendor_carries_a_mention_back_through_a_mute() {
+    let mentioned = |user: Option<&str>, all: bool| OfflinePushNotification {
+        title: "Team".into(),
+        title_source: TitleSource::Group,
+        content: if user.is_some() {
+            "[有人@我]D-Man: hi"
+        } else {
+            "[@所有人]D-Man: hi"
+        }
+        .into(),
+        conversation_id: "g7".into(),
+        conversation_type: ConversationType::Group,
+        sender_id: "dave".into(),
+        sender_nickname: Some("D-Man".into()),
+        group_name: Some("Team".into()),
+        mentioned_user_id: user.map(str::to_owned),
+        mentions_all: all,
+        ..notification()
+    };
+    for vendor in ALL {
+        for n in [
+            mentioned(Some("bob"), false),
+            mentioned(None, true),
+            mentioned(Some("bob"), true),
+        ] {
+            let push = read_vendor_push(vendor, delivered_form(build(vendor, &n))).unwrap();
+            assert_eq!(push.notification.as_ref(), Some(&n), "{vendor:?}");
+            let message = push.message.unwrap();
+            assert_eq!(
+                message.mentioned_user_ids,
+                Vec::from_iter(n.mentioned_user_id.clone())
+            );
+            assert_eq!(message.mentions_all, n.mentions_all);
+            let device = support::signed_in(Platform::Android, "bob");
+            device
+                .set_receive_option(
+                    ConversationType::Group,
+                    "g7".into(),
+                    ReceiveOption::NotReceiveExceptMentions,
+                )
+                .unwrap();
+            let RenderOutcome::Show { notification } = device.render(message).unwrap() else {
+                panic!("{vendor:?}: a mention is shown through the mute");
+            };
+            assert_eq!(notification.content, n.content, "{vendor:?}: no second prefix");
+            assert_eq!(notification.mentioned_user_id, n.mentioned_user_id);
+            assert_eq!(notification.mentions_all, n.mentions_all);
+        }
+    }
+    // Bad values count as unset (§4): a mention the payload does not carry is none.
+    let plain = read_vendor_push(
+        PushVendor::Fcm,
+        delivered_form(build(PushVendor::Fcm, &notification())),
+    )
+    .unwrap();
+    assert_eq!(plain.message.unwrap().mentioned_user_ids, Vec::<String>::new());
+}
+
 #[test]
 fn p4_anything_else_reads_as_nothing_never_an_error() {
     let junk = [

@@ -165,6 +165,17 @@ impl<'a> Reader<'a> {
         Ok(then(&message))
     }
 
+    /// A sequence, read up to its first failure (each item takes at least 4 bytes).
+    #[inline(always)]
+    fn sequence<T>(&mut self, mut item: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let count = self.count().unwrap_or(0);
+        let mut items = Vec::with_capacity(count.min(self.rest.len() / 4));
+        while items.len() < count && self.error.is_none() {
+            items.push(item(self));
+        }
+        items
+    }
+
     /// An `IncomingMessage`, or a placeholder if it does not decode.
     #[inline(always)]
     fn read_message(&mut self) -> MessageView<'a> {
@@ -180,32 +191,10 @@ impl<'a> Reader<'a> {
                 group_id: r.string(),
                 name: r.option(Self::string),
             }),
-            elements: {
-                let count = self.count().unwrap_or(0);
-                // An element takes at least 4 bytes.
-                let mut elements = Vec::with_capacity(count.min(self.rest.len() / 4));
-                for _ in 0..count {
-                    if self.error.is_some() {
-                        break;
-                    }
-                    elements.push(self.element());
-                }
-                Elements::Views(elements)
-            },
+            elements: Elements::Views(self.sequence(Self::element)),
             push_settings: self.option(Self::push_settings),
             timestamp: i64::from_be_bytes(self.array()),
-            mentioned_user_ids: {
-                let count = self.count().unwrap_or(0);
-                // A string takes at least 4 bytes.
-                let mut ids = Vec::with_capacity(count.min(self.rest.len() / 4));
-                for _ in 0..count {
-                    if self.error.is_some() {
-                        break;
-                    }
-                    ids.push(self.string());
-                }
-                Mentioned::Views(ids)
-            },
+            mentioned_user_ids: Mentioned::Views(self.sequence(Self::string)),
             mentions_all: self.flag("a bool"),
         }
     }
