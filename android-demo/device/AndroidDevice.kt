@@ -104,6 +104,8 @@ private class Device(val store: File, backendUrl: String, deviceId: String) {
                 manager.setGlobalSettings(if (words[1] == "c2c") now.copy(c2cSound = sound) else now.copy(groupSound = sound))
             }
             "mute" -> manager.setReceiveOption(conversationType(words[1]), words[2], ReceiveOption.RECEIVE_NOT_NOTIFY)
+            "mute-except-mentions" ->
+                manager.setReceiveOption(conversationType(words[1]), words[2], ReceiveOption.RECEIVE_NOT_NOTIFY_EXCEPT_MENTIONS)
             "dnd" -> manager.setDoNotDisturb(DoNotDisturbWindow(words[1].toInt(), words[2].toInt(), words[3].toInt()))
             "sync" -> try {
                 val report = runBlocking { manager.sync() }

@@ -43,8 +43,9 @@ final class AppModel: ObservableObject {
         act { try $0.setGlobalSettings(settings: try $0.globalSettings().with(enabled: on)) }
     }
 
-    func mute(group: String) {
-        act { try $0.setReceiveOption(conversationType: .group, conversationId: group, option: .receiveNotNotify) }
+    func mute(group: String, exceptMentions: Bool = false) {
+        let option: ReceiveOption = exceptMentions ? .receiveNotNotifyExceptMentions : .receiveNotNotify
+        act { try $0.setReceiveOption(conversationType: .group, conversationId: group, option: option) }
     }
 
     func setDoNotDisturb(_ on: Bool) {

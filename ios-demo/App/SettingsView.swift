@@ -24,6 +24,8 @@ struct SettingsView: View {
                     Toggle("Do not disturb 22:00–07:00", isOn: Binding(get: { model.doNotDisturb }, set: { model.setDoNotDisturb($0) }))
                     TextField("Group id to mute", text: $group)
                     Button("Mute group") { model.mute(group: group) }.disabled(group.isEmpty)
+                    Button("Mute group, except @mentions") { model.mute(group: group, exceptMentions: true) }
+                        .disabled(group.isEmpty)
                 }
                 Section("Sync") {
                     Text(model.syncStatus)

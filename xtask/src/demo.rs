@@ -346,8 +346,26 @@ impl Day {
         text: &str,
         image: bool,
     ) -> Result<Value> {
+        self.mention_both(at, conversation, sender, text, image, (&[], false))
+    }
+
+    /// [`Self::send_both`] of a message that mentions `mentions.0` and, with
+    /// `mentions.1`, everyone (M1).
+    fn mention_both(
+        &mut self,
+        at: i64,
+        conversation: &str,
+        sender: (&str, &str),
+        text: &str,
+        image: bool,
+        mentions: (&[&str], bool),
+    ) -> Result<Value> {
         let id = format!("m-{}", self.android_rows.len() + 1);
-        let m = message(&id, at, conversation, sender, text, image);
+        let mut m = message(&id, at, conversation, sender, text, image);
+        if !mentions.0.is_empty() || mentions.1 {
+            m["mentioned_user_ids"] = json!(mentions.0);
+            m["mentions_all"] = json!(mentions.1);
+        }
         let shown = conversation.split('=').next().unwrap_or(conversation).to_owned();
         self.line(format!(
             "{}  {} → bob and alice in {shown}: \"{text}\"",
@@ -468,6 +486,38 @@ fn play(mut day: Day) -> Result<String> {
         seen: again,
         compared: false,
     });
+
+    // 10:20 the group "News" muted except for mentions (M2), then two mentions.
+    day.line("10:20  both mute \"News\" except @mentions instead (M2, K6)");
+    day.both(
+        "mute-except-mentions group g-news",
+        "mute-except-mentions group g-news",
+    )?;
+    day.sync_both("the settings")?;
+    day.mention_both(
+        at(10, 30),
+        "group:g-news=News",
+        ("news", "News bot"),
+        "@all the office is closed on Friday",
+        false,
+        (&[], true),
+    )?;
+    day.mention_both(
+        at(10, 40),
+        "group:g-news=News",
+        ("dave", "Dave"),
+        "@Bob @Alice your parcels are at the desk",
+        false,
+        (&["bob", "alice"], false),
+    )?;
+    day.mention_both(
+        at(10, 45),
+        "group:g-news=News",
+        ("dave", "Dave"),
+        "@Carol yours too",
+        false,
+        (&["carol"], false),
+    )?;
 
     // 12:30 a backend outage during a settings change, and its recovery.
     day.line("12:30  the backend goes down; both mute the group \"Ads\"");

@@ -100,10 +100,10 @@ case "app":
                 try manager.setToken(token: OfflinePushToken(
                     vendor: .apns, token: PushTokenSecret(words[2]), businessId: 9))
                 reply["vendor"] = "apns"
-            case "mute":
+            case "mute", "mute-except-mentions":
                 try manager.setReceiveOption(
                     conversationType: words[1] == "c2c" ? .c2c : .group, conversationId: words[2],
-                    option: .receiveNotNotify)
+                    option: command == "mute" ? .receiveNotNotify : .receiveNotNotifyExceptMentions)
             case "dnd":
                 try manager.setDoNotDisturb(window: DoNotDisturbWindow(
                     startSeconds: Int32(words[1]) ?? 0, durationSeconds: Int32(words[2]) ?? 0,

@@ -55,9 +55,14 @@ class MainActivity : ComponentActivity() {
         findViewById<Switch>(R.id.enabled).setOnCheckedChangeListener { _, on ->
             act { app.manager.setGlobalSettings(app.manager.globalSettings().copy(enabled = on)) }
         }
-        findViewById<Button>(R.id.mute).setOnClickListener {
-            val group = findViewById<EditText>(R.id.group).text.toString().trim()
-            act { app.manager.setReceiveOption(ConversationType.GROUP, group, ReceiveOption.RECEIVE_NOT_NOTIFY) }
+        for ((button, option) in listOf(
+            R.id.mute to ReceiveOption.RECEIVE_NOT_NOTIFY,
+            R.id.mute_except_mentions to ReceiveOption.RECEIVE_NOT_NOTIFY_EXCEPT_MENTIONS,
+        )) {
+            findViewById<Button>(button).setOnClickListener {
+                val group = findViewById<EditText>(R.id.group).text.toString().trim()
+                act { app.manager.setReceiveOption(ConversationType.GROUP, group, option) }
+            }
         }
         findViewById<Switch>(R.id.dnd).setOnCheckedChangeListener { _, on ->
             val offset = TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 1000
