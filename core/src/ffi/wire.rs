@@ -433,9 +433,7 @@ pub(crate) mod samples {
 mod tests {
     use super::samples::{message, Seeded};
     use super::*;
-    use crate::model::{
-        IncomingMessage, OfflinePushSettings, Platform, PushLocale, RenderOutcome, SessionState,
-    };
+    use crate::model::{IncomingMessage, OfflinePushSettings, Platform, PushLocale, SessionState};
     use crate::rules::decide::RenderContext;
     use crate::rules::{content, render};
     use std::borrow::Cow;
@@ -571,7 +569,9 @@ mod tests {
         assert!(reader.finish().is_err(), "finish reports it too");
     }
 
-    fn outcomes(m: &IncomingMessage) -> Vec<RenderOutcome> {
+    /// What the rules give `view` for the test's receiver, bob, with a badge
+    /// count on every second timestamp.
+    fn rendered<'m>(platform: Platform, view: &MessageView<'m>, timestamp: i64) -> OutcomeView<'m> {
         let session = SessionState::LoggedIn {
             user_id: "bob".into(),
         };
@@ -580,24 +580,19 @@ mod tests {
             c2c_sound: Some("android.resource://com.example/raw/c2c".into()),
             group_sound: None,
         };
-        [Platform::Android, Platform::Ios]
-            .into_iter()
-            .map(|platform| {
-                let ctx = RenderContext {
-                    platform,
-                    locale: PushLocale::En,
-                    session: &session,
-                    settings: &settings,
-                    receive_options: &(),
-                    dnd: None,
-                };
-                let mut outcome = render::render(&ctx, &m.view()).into_owned();
-                if let RenderOutcome::Show { notification } = &mut outcome {
-                    notification.badge_count = (m.timestamp % 2 == 0).then_some(7);
-                }
-                outcome
-            })
-            .collect()
+        let ctx = RenderContext {
+            platform,
+            locale: PushLocale::En,
+            session: &session,
+            settings: &settings,
+            receive_options: &(),
+            dnd: None,
+        };
+        let mut outcome = render::render(&ctx, view);
+        if let OutcomeView::Show(n) = &mut outcome {
+            n.badge_count = (timestamp % 2 == 0).then_some(7);
+        }
+        outcome
     }
 
     #[test]
@@ -607,28 +602,12 @@ mod tests {
             let m = message(seed);
             let input = uniffi_bytes(m.clone());
             let view = read(&mut Reader::new(&input)).unwrap();
-            for (platform, expected) in [Platform::Android, Platform::Ios].into_iter().zip(outcomes(&m)) {
-                let session = SessionState::LoggedIn {
-                    user_id: "bob".into(),
-                };
-                let settings = OfflinePushSettings {
-                    enabled: true,
-                    c2c_sound: Some("android.resource://com.example/raw/c2c".into()),
-                    group_sound: None,
-                };
-                let ctx = RenderContext {
-                    platform,
-                    locale: PushLocale::En,
-                    session: &session,
-                    settings: &settings,
-                    receive_options: &(),
-                    dnd: None,
-                };
-                let mut outcome = render::render(&ctx, &view);
-                if let OutcomeView::Show(n) = &mut outcome {
-                    n.badge_count = (m.timestamp % 2 == 0).then_some(7);
-                    shown += 1;
-                }
+            for platform in [Platform::Android, Platform::Ios] {
+                // The owned message's outcome, as UniFFI writes it, against this
+                // writer's bytes for the outcome of the message read in place.
+                let expected = rendered(platform, &m.view(), m.timestamp).into_owned();
+                let outcome = rendered(platform, &view, m.timestamp);
+                shown += usize::from(matches!(outcome, OutcomeView::Show(_)));
                 let mut answer = Vec::new();
                 write_outcome(&mut answer, &outcome);
                 assert_eq!(answer, uniffi_bytes(expected), "seed {seed} {platform:?}");
