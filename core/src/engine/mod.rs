@@ -34,19 +34,19 @@ use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// [`Engine::previewer`]: C1–C4 in the locale it read.
-pub(crate) struct Previewer {
-    locale: PushLocale,
-    /// Whom a mention names (M4).
-    session: SessionState,
+/// [`Engine::previewer`]: C1–C4 in the device's locale, with M4's prefix for
+/// the signed-in user, against one look at the store (as [`Renderer`]).
+pub(crate) struct Previewer<'e> {
+    cache: MutexGuard<'e, Cache>,
 }
 
-impl Previewer {
+impl Previewer<'_> {
     /// C1–C4, and M4's prefix for a message that mentions the user or everyone.
     pub(crate) fn preview<'m>(&self, message: &MessageView<'m>) -> Cow<'m, str> {
         let message = limits::bounded(message);
-        let mention = mention::of(&self.session, &message);
-        mention::prefixed(mention, self.locale, content::preview(&message, self.locale))
+        let device = &self.cache.device;
+        let mention = mention::of(&device.session, &message);
+        mention::prefixed(mention, device.locale, content::preview(&message, device.locale))
     }
 }
 
@@ -300,13 +300,10 @@ impl Engine {
         Ok(self.previewer()?.preview(message))
     }
 
-    /// Previews one message after another against one look at the locale.
-    pub(crate) fn previewer(&self) -> Result<Previewer, Error> {
-        let cache = self.fresh()?;
-        Ok(Previewer {
-            locale: cache.device.locale,
-            session: cache.device.session.clone(),
-        })
+    /// Previews one message after another against one look at the store: the
+    /// locale and the session (M4) as the cache holds them, nothing copied.
+    pub(crate) fn previewer(&self) -> Result<Previewer<'_>, Error> {
+        Ok(Previewer { cache: self.fresh()? })
     }
 
     // --- receiving (docs/RULES.md, "State that lasts") --------------------------------------------------------------
